@@ -1,0 +1,118 @@
+"""The `sima-check` command: click wiring only; formatting lives in reporters/."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Config, ConfigError, load as load_config
+from .engine import EXIT_CODES_HELP, EXIT_USAGE, Result, exit_code, run
+from .targets import TargetError, plan, selected
+
+FORMATS = ("text", "json", "github", "sarif", "junit")
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _list_rules(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .docs import rule_table
+
+    click.echo(rule_table())
+    ctx.exit(0)
+
+
+def _explain(ctx: click.Context, _param, value: str | None) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .docs import explain
+
+    text = explain(value)
+    if text is None:
+        click.echo(f"sima-check: error: unknown rule `{value}` (see --list-rules)", err=True)
+        ctx.exit(EXIT_USAGE)
+    click.echo(text)
+    ctx.exit(0)
+
+
+def fail(message: str) -> None:
+    """One line on stderr and exit 2."""
+    click.echo(f"sima-check: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@click.command(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that fails the run [default: error].")
+@click.option("--select", multiple=True, help="Only these rules (codes, code prefixes or names; comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (codes, code prefixes or names; comma-separated).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Settings file (default: .sima-check.toml or pyproject.toml).")
+@click.option("--root", help="Knowledge base root when no PATHS are given [default: sima].")
+@click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal, unless NO_COLOR].")
+@click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules, help="List every rule and exit.")
+@click.option("--explain", metavar="RULE", expose_value=False, is_eager=True, callback=_explain, help="Show a rule's documentation and exit.")
+@click.version_option(__version__, prog_name="sima-check")
+def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color) -> None:
+    """Check a SIMAv4 knowledge base (default: the configured root, `sima/`)."""
+    try:
+        config = load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        fail(str(exc))
+    config = _apply_flags(config, fail_on, select, ignore, root)
+    try:
+        targets = plan(list(paths), config)
+    except TargetError as exc:
+        fail(str(exc))
+    result = Result()
+    from .load import load
+
+    for target in targets:
+        loaded = load(target.root, config)
+        only = selected(target, loaded.kb.entries)
+        part = run(loaded.kb, config, target.root, only)
+        part.io_errors = loaded.io_errors
+        result.merge(part)
+        for rel, reason in loaded.io_errors:
+            shown = os.path.relpath(target.root / rel).replace(os.sep, "/")
+            click.echo(f"sima-check: error: {shown}: cannot read: {reason}", err=True)
+    _emit(result, fmt, output, color)
+    sys.exit(exit_code(result, config.fail_on))
+
+
+def _apply_flags(config: Config, fail_on, select, ignore, root) -> Config:
+    changes = {}
+    if fail_on:
+        changes["fail_on"] = fail_on
+    if select:
+        changes["select"] = _split(select)
+    if ignore:
+        changes["ignore"] = config.ignore + _split(ignore)
+    if root:
+        changes["root"] = root
+    return replace(config, **changes)
+
+
+def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> None:
+    from .reporters import REPORTERS
+
+    if fmt not in REPORTERS:
+        fail(f"--format {fmt} is not available in this version")
+    if color is None:
+        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = REPORTERS[fmt](result, colour=bool(color) and fmt == "text")
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror}")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,30 @@
+"""Rule documentation rendered from the rules' docstrings (for --list-rules, --explain, site)."""
+from __future__ import annotations
+
+from .rules import RULES, lookup
+from .rules.base import Rule
+
+
+def rule_table() -> str:
+    """One line per rule: code, name, default severity, kinds, fixability, summary."""
+    rows = []
+    for r in RULES:
+        kinds = "all" if len(r.kinds) == 6 else ",".join(r.kinds)
+        fix = "fix" if r.fixable else "   "
+        rows.append(f"{r.code}  {r.name:<22} {str(r.severity):<7} {fix}  {kinds:<28} {r.summary}")
+    return "\n".join(rows)
+
+
+def explain(code_or_name: str) -> str | None:
+    """A rule's full documentation, or None when there is no such rule."""
+    r = lookup(code_or_name)
+    if r is None:
+        return None
+    return render(r)
+
+
+def render(r: Rule) -> str:
+    """The text of one rule's page."""
+    kinds = "every kind" if len(r.kinds) == 6 else ", ".join(r.kinds)
+    head = f"{r.code} {r.name}\nDefault severity: {r.severity}. Applies to: {kinds}. Fixable: {'yes' if r.fixable else 'no'}."
+    return f"{head}\n\n{r.doc}\n"

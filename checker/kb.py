@@ -1,0 +1,207 @@
+"""KnowledgeBase: the parsed files with indexes by path, basename and REF-ID, and `resolve`."""
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from .model import Entry, Reference
+
+_NORM = re.compile(r"[\s_-]+")
+
+
+def normalise(path: str) -> str:
+    """Key for near-miss matching: case, whitespace and `_`/`-` runs folded."""
+    return _NORM.sub("-", path.lower())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a reference leads.
+
+    status: ok | ambiguous | near | unresolved | outside | unknown-refid | anchor
+    """
+
+    status: str
+    targets: tuple[str, ...] = ()
+    suggestion: str | None = None
+
+    @property
+    def target(self) -> str | None:
+        """The single (or first) target relpath."""
+        return self.targets[0] if self.targets else None
+
+
+class KnowledgeBase:
+    """All entries of one KB root, indexed once; resolution is pure lookup."""
+
+    def __init__(
+        self,
+        entries: list[Entry],
+        other_files: frozenset[str] = frozenset(),
+        outside_links: frozenset[str] = frozenset(),
+    ) -> None:
+        self.entries = {e.relpath: e for e in entries}
+        self.other_files = other_files  # non-Markdown files (images...) that links may target
+        self.outside_links = outside_links  # symlinks leading out of the root: never read
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.by_norm_path: dict[str, list[str]] = defaultdict(list)
+        self.by_norm_name: dict[str, list[str]] = defaultdict(list)
+        self.by_suffix: dict[str, list[str]] = defaultdict(list)
+        self.by_refid: dict[str, list[str]] = defaultdict(list)
+        self.by_dir: dict[str, list[str]] = defaultdict(list)
+        for rel in sorted(self.entries):
+            e = self.entries[rel]
+            name = e.name
+            self.by_name[name].append(rel)
+            self.by_norm_path[normalise(rel)].append(rel)
+            self.by_norm_name[normalise(name)].append(rel)
+            self.by_dir[e.directory].append(rel)
+            parts = rel.split("/")
+            for i in range(1, len(parts) - 1):
+                self.by_suffix["/".join(parts[i:])].append(rel)
+            if e.refid:
+                self.by_refid[e.refid].append(rel)
+        self._suggest_cache: dict[str, str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- resolution -------------------------------------------------------------------
+
+    def resolve(self, ref: Reference, source: Entry) -> Resolution:
+        """Resolve a reference made in `source` (catalogue §4 resolution order)."""
+        if ref.syntax in ("refid", "field"):
+            owners = self.by_refid.get(ref.target, [])
+            if not owners:
+                return Resolution("unknown-refid")
+            return Resolution("ok" if len(owners) == 1 else "ambiguous", tuple(owners))
+        target = ref.target.replace("\\", "/")
+        if ref.syntax == "link":
+            res = self._resolve_link(target, source)
+        elif ref.syntax == "kb-path" or target.lower().startswith("/sima/"):
+            res = self._resolve_rooted(target[len("/sima/"):])
+        elif ref.syntax == "bare" and "/" not in target:
+            res = self._resolve_bare(target)
+            if res.status == "unresolved" and ref.lead:
+                res = self._resolve_spaced(ref.lead + target) or res
+        else:
+            res = self._resolve_relative(target, source)
+        if ref.anchor and res.status in ("ok", "ambiguous"):
+            return self._check_anchor(ref.anchor, res)
+        return res
+
+    def _check_anchor(self, anchor: str, res: Resolution) -> Resolution:
+        entry = self.entries.get(res.targets[0])
+        if entry is None or not anchor:
+            return res
+        slugs = [h.slug for h in entry.headings]
+        if unquote(anchor) in slugs:
+            return res
+        close = difflib.get_close_matches(unquote(anchor).lower(), slugs, n=1, cutoff=0.6)
+        return Resolution("anchor", res.targets, close[0] if close else None)
+
+    def _resolve_link(self, target: str, source: Entry) -> Resolution:
+        if target == "":
+            return Resolution("ok", (source.relpath,))
+        if target.lower().startswith("/sima/"):
+            return self._resolve_rooted(target[len("/sima/"):])
+        if target.startswith("/") or re.match(r"^[A-Za-z]:/", target) or target.startswith("~"):
+            return Resolution("outside")
+        joined = posixpath.normpath(posixpath.join(source.directory, target))
+        if joined.startswith("../") or joined == "..":
+            return Resolution("outside")
+        if target.endswith("/"):
+            joined += "/"
+        return self._lookup(joined)
+
+    def _resolve_rooted(self, rel: str) -> Resolution:
+        joined = posixpath.normpath(rel) if rel else "."
+        if joined.startswith("../") or joined == ".." or rel.startswith("/"):
+            return Resolution("outside")
+        return self._lookup(joined)
+
+    def _resolve_bare(self, name: str) -> Resolution:
+        hits = self.by_name.get(name)
+        if hits:
+            return Resolution("ok" if len(hits) == 1 else "ambiguous", tuple(hits))
+        near = self.by_norm_name.get(normalise(name))
+        if near:
+            return Resolution("near", tuple(near))
+        return Resolution("unresolved", (), self.suggest(name))
+
+    def _resolve_spaced(self, text: str) -> Resolution | None:
+        """A bare name whose file name has spaces: `... ARCH-SUGA_Single Universal X.md`."""
+        for name in self._spaced_names():
+            if text.endswith(name) and (len(text) == len(name) or not text[-len(name) - 1].isalnum()):
+                return self._resolve_bare(name)
+        return None
+
+    def _spaced_names(self) -> list[str]:
+        if not hasattr(self, "_spaced"):
+            self._spaced = sorted((n for n in self.by_name if " " in n), key=len, reverse=True)
+        return self._spaced
+
+    def _resolve_relative(self, target: str, source: Entry) -> Resolution:
+        if target.startswith("/") or re.match(r"^[A-Za-z]:/", target):
+            return Resolution("outside")
+        joined = posixpath.normpath(posixpath.join(source.directory, target))
+        if joined.startswith("../") or joined == "..":
+            return Resolution("outside")
+        if joined in self.entries:
+            return Resolution("ok", (joined,))
+        if not target.startswith((".", "/")):
+            clean = posixpath.normpath(target)
+            if clean in self.entries:
+                return Resolution("ok", (clean,))
+            hits = self.by_suffix.get(clean)
+            if hits:
+                return Resolution("ok" if len(hits) == 1 else "ambiguous", tuple(hits))
+        return self._lookup(joined)
+
+    def _lookup(self, rel: str) -> Resolution:
+        if rel in self.entries:
+            return Resolution("ok", (rel,))
+        if rel.rstrip("/") in self.other_files or rel.rstrip("/") in self.by_dir:
+            return Resolution("ok", ())
+        near = self.by_norm_path.get(normalise(rel))
+        if near:
+            return Resolution("near", tuple(near))
+        return Resolution("unresolved", (), self.suggest(rel))
+
+    # -- suggestions ------------------------------------------------------------------
+
+    def suggest(self, target: str) -> str | None:
+        """The nearest existing file to a missing path or name, if one is close."""
+        if target in self._suggest_cache:
+            return self._suggest_cache[target]
+        directory, _, name = target.rpartition("/")
+        candidates: set[str] = set(self.by_dir.get(directory, ()))
+        key = normalise(name)[:6]
+        for norm_name, rels in self._prefix_index().get(key, {}).items():
+            candidates.update(rels)
+        from .refid import grammar
+
+        refid = grammar().from_filename(name)
+        if refid:
+            candidates.update(self.by_refid.get(refid, ()))
+        best, best_score = None, 0.0
+        for rel in sorted(candidates):
+            cand = rel if "/" in target else rel.rsplit("/", 1)[-1]
+            score = difflib.SequenceMatcher(None, normalise(target), normalise(cand)).ratio()
+            if score > best_score:
+                best, best_score = rel, score
+        result = best if best_score >= 0.75 else None
+        self._suggest_cache[target] = result
+        return result
+
+    def _prefix_index(self) -> dict[str, dict[str, list[str]]]:
+        if not hasattr(self, "_prefixes"):
+            index: dict[str, dict[str, list[str]]] = defaultdict(dict)
+            for norm_name, rels in self.by_norm_name.items():
+                index[norm_name[:6]][norm_name] = rels
+            self._prefixes = index
+        return self._prefixes

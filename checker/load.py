@@ -1,0 +1,80 @@
+"""Discovery and reading: every `*.md` under the KB root, parsed once, into a KnowledgeBase.
+
+Symlinked folders are not followed (no loops); a symlinked file is read only when it resolves
+inside the root. Nothing outside the root is ever opened.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from .config import Config
+from .kb import KnowledgeBase
+from .kinds import classify
+from .model import Entry
+from .parse import parse_bytes
+from .refid import grammar
+
+
+@dataclass
+class Loaded:
+    """A KB and the files that could not be read."""
+
+    kb: KnowledgeBase
+    root: Path
+    io_errors: list[tuple[str, str]] = field(default_factory=list)  # (relpath, reason)
+
+
+def discover(root: Path, config: Config) -> tuple[list[str], list[str], list[str]]:
+    """(Markdown relpaths, other relpaths, symlinks leading outside), sorted."""
+    markdown, other, outside = [], [], []
+    real_root = os.path.realpath(root)
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not _excluded(rel_dir + d, config))
+        for name in filenames:
+            rel = rel_dir + name
+            if name.startswith(".") or _excluded(rel, config):
+                continue
+            if not name.lower().endswith(".md"):
+                other.append(rel)
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full):
+                target = os.path.realpath(full)
+                if os.path.commonpath([real_root, target]) != real_root:
+                    outside.append(rel)
+                    continue
+            markdown.append(rel)
+    return sorted(markdown), sorted(other), sorted(outside)
+
+
+def _excluded(rel: str, config: Config) -> bool:
+    return any(fnmatchcase(rel, g) or fnmatchcase(rel + "/", g) for g in config.exclude)
+
+
+def read_entry(root: Path, rel: str, config: Config) -> Entry:
+    """Read and parse one file (raises OSError when it cannot be read)."""
+    with open(root / rel, "rb") as fh:
+        data = fh.read()
+    kind = classify(rel, config.kind_globs())
+    return parse_bytes(rel, data, kind, grammar(config.refid_patterns))
+
+
+def load(root: Path, config: Config) -> Loaded:
+    """Discover, read and parse every file of a KB root."""
+    markdown, other, outside = discover(root, config)
+    entries: list[Entry] = []
+    errors: list[tuple[str, str]] = []
+    for rel in markdown:
+        try:
+            entries.append(read_entry(root, rel, config))
+        except OSError as exc:
+            errors.append((rel, exc.strerror or str(exc)))
+    for rel in outside:
+        entries.append(Entry(relpath=rel, kind=classify(rel, config.kind_globs()), text="", lines=(), line_count=0))
+    kb = KnowledgeBase(entries, frozenset(other), frozenset(outside))
+    return Loaded(kb, root, errors)

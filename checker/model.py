@@ -1,0 +1,179 @@
+"""Small immutable values shared by the parser, the rules, the reporters and the site."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """Finding severity; the order is the order of `--fail-on`."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        """Severity from its lower-case name."""
+        return cls[value.strip().upper()]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place; ordered by path, line, column, code."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    rule: str = field(compare=False)
+    severity: Severity = field(compare=False)
+    message: str
+    fixable: bool = field(default=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of §9 of the catalogue."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule yields: a place and a message; `escalate` asks for error severity."""
+
+    line: int
+    column: int
+    message: str
+    escalate: bool = False
+    fixable: bool | None = None  # overrides the rule's fixability for this hit
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """A `**Label:** value` line (or a front-matter key)."""
+
+    label: str  # as written
+    key: str  # lower-cased, single-spaced
+    value: str  # stripped, trailing hard break removed
+    line: int
+    column: int  # column where the value starts
+    in_header: bool  # inside the header block (vs. footer / body)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An ATX heading outside code fences."""
+
+    level: int
+    text: str
+    line: int
+    slug: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cross-reference as written; resolution happens in the knowledge base."""
+
+    raw: str  # the text as written
+    target: str  # path / file name / REF-ID to resolve (anchor removed, decoded)
+    syntax: str  # one of SYNTAXES
+    line: int
+    column: int
+    anchor: str | None = None
+    context: str = "prose"  # "prose", "field" (relationship field) or "xref" (Cross-References)
+    lead: str = ""  # text before a bare name on its line (names with spaces end there)
+
+
+SYNTAXES = ("kb-path", "bare", "relative", "link", "refid", "field")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One keyword with its place."""
+
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Fence:
+    """An opening code fence."""
+
+    line: int
+    info: str
+    closed: bool
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline `sima-check: disable...` comment."""
+
+    line: int
+    codes: tuple[str, ...]
+    scope: str  # "file" or "next-line"
+    target_line: int  # the line it covers (0 for the whole file)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One Markdown file of the KB, parsed once."""
+
+    relpath: str  # relative to the KB root, '/' separated
+    kind: str
+    text: str  # decoded, BOM removed; '' when undecodable
+    lines: tuple[str, ...]  # without line terminators
+    line_count: int  # as the catalogue counts them (front matter excluded)
+    encoding_error: str | None = None
+    encoding_error_line: int = 1
+    has_bom: bool = False
+    crlf_lines: tuple[int, ...] = ()
+    cr_lines: tuple[int, ...] = ()
+    final_newline: bool = True
+    front_matter_lines: int = 0  # lines taken by YAML front matter
+    front_matter_error: str | None = None
+    title_line: int | None = None  # line of the first H1 (or None)
+    title: str | None = None
+    header_end: int | None = None  # line of the closing `---`
+    fields: tuple[HeaderField, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    references: tuple[Reference, ...] = ()
+    keywords: tuple[Keyword, ...] = ()
+    keywords_line: int | None = None  # where the keyword section / field starts
+    fences: tuple[Fence, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    refid: str | None = None
+    refid_line: int = 1
+    refid_from_field: bool = False
+
+    @property
+    def name(self) -> str:
+        """The file name."""
+        return self.relpath.rsplit("/", 1)[-1]
+
+    @property
+    def directory(self) -> str:
+        """The directory relative to the root, '' for the root itself."""
+        return self.relpath.rsplit("/", 1)[0] if "/" in self.relpath else ""
+
+    def field(self, *keys: str, header_only: bool = False) -> HeaderField | None:
+        """The first field whose key is one of `keys`."""
+        for f in self.fields:
+            if f.key in keys and (f.in_header or not header_only):
+                return f
+        return None
+
+    def line_text(self, line: int) -> str:
+        """Text of a 1-based line, '' when out of range."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""

@@ -1,0 +1,221 @@
+"""Text to `Entry`: one line scan finds the title, header fields, headings, fences,
+keywords, references and suppressions (markdown-it-py is kept for the site)."""
+from __future__ import annotations
+
+import re
+
+from .model import Entry, Fence, HeaderField, Heading, Keyword, Reference, Suppression
+from .refid import RefIdGrammar, grammar as default_grammar
+from .refs import RELATIONSHIP_KEYS, scan_line, scan_relationship
+from .slug import unique_slugs
+from .text import Decoded, decode
+
+_FIELD = re.compile(r"^\s{0,3}(?:[-*+]\s+)?\*\*([^*\n]{1,80}?):\*\*[ \t]*(.*?)\s*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_RULE = re.compile(r"^ {0,3}---+\s*$")
+_SUPPRESS = re.compile(
+    r"<!--\s*sima-check:\s*(disable|disable-next-line)\s*=\s*([\w ,-]+?)\s*(?:--[^>]*)?-->"
+)
+_HEADING_WORDS = re.compile(r"[^a-z0-9 -]")
+
+
+def section_key(text: str) -> str:
+    """Heading text reduced to ASCII words: `## 🏷️ KEYWORDS` -> `keywords`."""
+    return " ".join(_HEADING_WORDS.sub("", text.lower()).split())
+
+
+def parse_bytes(
+    relpath: str, data: bytes, kind: str = "entry", grammar: RefIdGrammar | None = None
+) -> Entry:
+    """Parse a file's bytes; undecodable input yields an Entry carrying the error."""
+    decoded = decode(data)
+    if decoded.error:
+        return Entry(
+            relpath=relpath, kind=kind, text="", lines=(), line_count=0,
+            encoding_error=decoded.error, encoding_error_line=decoded.error_line,
+        )
+    return parse_decoded(relpath, decoded, kind, grammar or default_grammar())
+
+
+def parse_text(relpath: str, text: str, kind: str = "entry", grammar: RefIdGrammar | None = None) -> Entry:
+    """Parse already-decoded text (tests and the site use this)."""
+    return parse_bytes(relpath, text.encode("utf-8"), kind, grammar)
+
+
+def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry:
+    """The line scan proper."""
+    lines = d.lines
+    n = len(lines)
+    fields: list[HeaderField] = []
+    fm_lines, fm_error = _front_matter(lines, fields)
+    start = fm_lines  # index of the first line after front matter
+
+    in_code = [False] * n
+    fences: list[Fence] = []
+    raw_headings: list[tuple[int, str, int]] = []
+    fence_char, fence_len, fence_line, fence_info = "", 0, 0, ""
+    for i in range(start, n):
+        line = lines[i]
+        if fence_char:
+            in_code[i] = True
+            m = _FENCE.match(line)
+            if m and m.group(2)[0] == fence_char and len(m.group(2)) >= fence_len and not m.group(3).strip():
+                fences.append(Fence(fence_line, fence_info, True))
+                fence_char = ""
+            continue
+        if "`" in line or "~" in line:
+            m = _FENCE.match(line)
+            if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+                fence_char, fence_len = m.group(2)[0], len(m.group(2))
+                fence_line, fence_info = i + 1, m.group(3).strip()
+                in_code[i] = True
+                continue
+        if line[:4].lstrip().startswith("#"):
+            m = _HEADING.match(line)
+            if m:
+                raw_headings.append((len(m.group(1)), (m.group(2) or "").strip(), i + 1))
+    if fence_char:
+        fences.append(Fence(fence_line, fence_info, False))
+
+    slugs = unique_slugs([t for _, t, _ in raw_headings])
+    headings = tuple(Heading(lv, t, ln, s) for (lv, t, ln), s in zip(raw_headings, slugs))
+
+    title_line = title = None
+    first = next((i for i in range(start, n) if lines[i].strip()), None)
+    h1 = next((h for h in headings if h.level == 1), None)
+    if h1:
+        title_line, title = h1.line, h1.text
+
+    # Header block: after the first line, up to `---` or the first `##` heading.
+    header_end = None
+    first_h2 = next((h.line for h in headings if h.level >= 2), n + 1)
+    scan_from = (first + 1) if first is not None else n
+    for i in range(scan_from, min(first_h2 - 1, n)):
+        if not in_code[i] and _RULE.match(lines[i]):
+            header_end = i + 1
+            break
+    header_stop = header_end if header_end else first_h2
+
+    keyword_heading = next((h for h in headings if h.level >= 2 and section_key(h.text) == "keywords"), None)
+    section_of = _xref_lines(headings, n)
+
+    refs: list[Reference] = []
+    suppressions: list[Suppression] = []
+    refid_field_line = 0
+    for i in range(start, n):
+        if in_code[i]:
+            continue
+        line = lines[i]
+        lineno = i + 1
+        if "sima-check" in line:
+            for m in _SUPPRESS.finditer(line):
+                codes = tuple(c.strip() for c in m.group(2).split(",") if c.strip())
+                scope = "file" if m.group(1) == "disable" else "next-line"
+                suppressions.append(Suppression(lineno, codes, scope, 0 if scope == "file" else lineno + 1))
+        context = "xref" if section_of[i] else "prose"
+        if "**" in line:
+            m = _FIELD.match(line)
+            if m:
+                label = m.group(1).strip()
+                key = " ".join(label.lower().split())
+                value = re.sub(r"\\$", "", m.group(2)).strip()
+                fields.append(HeaderField(label, key, value, lineno, m.start(2) + 1, lineno < header_stop))
+                if key == "ref-id" and lineno < header_stop:
+                    refid_field_line = lineno
+                if key in RELATIONSHIP_KEYS:
+                    refs.extend(scan_relationship(m.group(2), lineno, m.start(2) + 1, g))
+                    continue
+        if lineno == title_line and line.startswith("# "):
+            continue  # the title names this file (SIMA101), it cites nothing
+        refs.extend(scan_line(line, lineno, g, context, own_refid_line=lineno == refid_field_line))
+
+    keywords, keywords_line = _keywords(lines, in_code, headings, keyword_heading, fields)
+
+    refid, refid_line, from_field = None, 1, False
+    rf = next((f for f in fields if f.key == "ref-id" and f.in_header), None)
+    if rf and rf.value:
+        token = rf.value.split()[0].strip(",;")
+        if g.is_refid(token):
+            refid, refid_line, from_field = token, rf.line, True
+    if refid is None:
+        refid = g.from_filename(relpath.rsplit("/", 1)[-1])
+
+    line_count = n - fm_lines
+    return Entry(
+        relpath=relpath, kind=kind, text=d.text, lines=lines, line_count=line_count,
+        has_bom=d.has_bom, crlf_lines=d.crlf_lines, cr_lines=d.cr_lines,
+        final_newline=d.final_newline, front_matter_lines=fm_lines, front_matter_error=fm_error,
+        title_line=title_line, title=title, header_end=header_end, fields=tuple(fields),
+        headings=headings, references=tuple(refs), keywords=tuple(keywords),
+        keywords_line=keywords_line, fences=tuple(fences), suppressions=tuple(suppressions),
+        refid=refid, refid_line=refid_line, refid_from_field=from_field,
+    )
+
+
+def _xref_lines(headings: tuple[Heading, ...], n: int) -> list[bool]:
+    """Which lines lie inside a `## Cross-References` section."""
+    marks = [False] * n
+    for idx, h in enumerate(headings):
+        if h.level == 2 and section_key(h.text).startswith(("cross-reference", "cross reference")):
+            end = next((x.line for x in headings[idx + 1 :] if x.level <= 2), n + 1)
+            for i in range(h.line, end - 1):
+                marks[i] = True
+    return marks
+
+
+def _keywords(lines, in_code, headings, heading, fields) -> tuple[list[Keyword], int | None]:
+    """Keywords from the `## Keywords` section, else from a `**Keywords:**` field."""
+    out: list[Keyword] = []
+    if heading is not None:
+        end = next((h.line for h in headings if h.line > heading.line and h.level <= heading.level), len(lines) + 1)
+        for i in range(heading.line, end - 1):
+            line = lines[i]
+            if in_code[i] or not line.strip():
+                continue
+            if _RULE.match(line) or line.lstrip().startswith(("**", "<!--", ">")):
+                break
+            _split_keywords(line, i + 1, out)
+        return out, heading.line
+    field = next((f for f in fields if f.key == "keywords"), None)
+    if field is not None:
+        _split_keywords(lines[field.line - 1], field.line, out, field.column - 1)
+        return out, field.line
+    return out, None
+
+
+def _split_keywords(line: str, lineno: int, out: list[Keyword], offset: int = 0) -> None:
+    body = line[offset:]
+    lead = re.match(r"\s*(?:[-*+]\s+)?", body).end()
+    pos = offset + lead
+    for part in body[lead:].split(","):
+        word = part.strip().strip("`")
+        if word:
+            out.append(Keyword(word, lineno, pos + (len(part) - len(part.lstrip())) + 1))
+        pos += len(part) + 1
+
+
+def _front_matter(lines: tuple[str, ...], fields: list[HeaderField]) -> tuple[int, str | None]:
+    """YAML front matter (python-frontmatter) as header fields; returns (lines taken, error)."""
+    if not lines or lines[0].strip() != "---":
+        return 0, None
+    close = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if close is None:
+        return 0, None
+    import frontmatter  # lazy: only files with front matter pay for YAML
+
+    try:
+        meta = frontmatter.loads("\n".join(lines[: close + 1]) + "\n").metadata
+    except Exception as exc:  # YAML errors come in many classes; all mean the same here
+        return close + 1, f"front matter is not valid YAML: {str(exc).splitlines()[0]}"
+    if not isinstance(meta, dict):
+        return close + 1, "front matter is not a mapping"
+    for key, value in meta.items():
+        label = str(key)
+        lineno = next(
+            (i + 1 for i in range(1, close) if lines[i].lower().startswith(label.lower() + ":")), 1
+        )
+        text = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
+        col = lines[lineno - 1].find(":") + 2 if lineno > 1 else 1
+        fields.append(HeaderField(label, " ".join(label.lower().split()), text.strip(), lineno, col, True))
+    return close + 1, None

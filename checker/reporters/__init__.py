@@ -1,0 +1,14 @@
+"""Reporters: pure functions from a run's result to text, one module per format."""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..engine import Result
+from . import json_format, text
+
+Reporter = Callable[..., str]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.render,
+    "json": json_format.render,
+}

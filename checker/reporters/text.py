@@ -1,0 +1,35 @@
+"""`text`: `path:line:col: CODE [severity] message`, then a summary line."""
+from __future__ import annotations
+
+from ..engine import Result
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_RESET, _BOLD = "\033[0m", "\033[1m"
+
+
+def summary_line(result: Result) -> str:
+    """`5 files, 0 errors, 3 warnings, 10 infos`."""
+    s = result.summary()
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return ", ".join(
+        [n(result.files_checked, "file"), n(s["error"], "error"), n(s["warning"], "warning"), n(s["info"], "info")]
+    )
+
+
+def render(result: Result, colour: bool = False, **_: object) -> str:
+    """One line per finding and a closing summary."""
+    lines = []
+    for f in result.findings:
+        sev = str(f.severity)
+        if colour:
+            where = f"{_BOLD}{f.path}:{f.line}:{f.column}:{_RESET}"
+            tag = f"{_COLOURS[sev]}{f.code} [{sev}]{_RESET}"
+        else:
+            where, tag = f"{f.path}:{f.line}:{f.column}:", f"{f.code} [{sev}]"
+        fix = " (fixable)" if f.fixable else ""
+        lines.append(f"{where} {tag} {f.message}{fix}")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"

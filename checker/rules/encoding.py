@@ -1,0 +1,158 @@
+"""Encoding rules (SIMA6xx): UTF-8, mojibake, line endings, final newline, file names."""
+from __future__ import annotations
+
+import re
+
+from ..model import Entry, Hit, Severity
+from .base import ALL_KINDS, Context, rule
+
+
+def _continuations() -> str:
+    chars = []
+    for b in range(0x80, 0xC0):
+        try:
+            chars.append(bytes([b]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(b))
+    return "".join(chars)
+
+
+_CONT = _continuations()
+MOJIBAKE = re.compile("ðŸ|âœ|â€|Ã[" + re.escape(_CONT) + "]")
+# Runs of characters that cp1252 can encode, outside ASCII: candidates for repair.
+_RUN = re.compile("[\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u0081\u008d\u008f\u0090\u009d]+")
+
+
+def _undo(run: str) -> str | None:
+    try:
+        raw = run.encode("cp1252", errors="strict")
+    except UnicodeEncodeError:
+        try:
+            raw = bytes(ord(c) if ord(c) < 256 else 0 for c in run)
+            if 0 in raw:
+                return None
+        except ValueError:
+            return None
+    try:
+        fixed = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return fixed
+
+
+def demojibake(line: str) -> str | None:
+    """The line with double-encoded runs repaired, or None when the round trip is lossy."""
+    if not MOJIBAKE.search(line):
+        return line
+    out, pos = [], 0
+    for m in _RUN.finditer(line):
+        run = m.group(0)
+        if not MOJIBAKE.search(run):
+            continue
+        fixed = _undo(run)
+        if fixed is None:
+            return None
+        out.append(line[pos : m.start()])
+        out.append(fixed)
+        pos = m.end()
+    out.append(line[pos:])
+    result = "".join(out)
+    return None if MOJIBAKE.search(result) else result
+
+
+@rule("SIMA601", "encoding", Severity.ERROR, ALL_KINDS)
+def encoding(entry: Entry, ctx: Context):
+    """The file is not valid UTF-8 (or holds NUL bytes); the other rules are skipped for it.
+
+    A UTF-8 byte-order mark is tolerated here and reported by SIMA603.
+
+    Why: every other tool in the chain (git diffs, the site, a model's context) assumes UTF-8;
+    a Latin-1 or UTF-16 file shows up as garbage or not at all.
+
+    Example:
+        A file saved as Windows-1252 with `café` in it.
+
+    Fix: re-save the file as UTF-8.
+    """
+    if entry.encoding_error:
+        yield Hit(entry.encoding_error_line, 1, entry.encoding_error)
+
+
+@rule("SIMA602", "mojibake", Severity.WARNING, ALL_KINDS, fixable=True)
+def mojibake(entry: Entry, ctx: Context):
+    """Text shows double-encoding signatures (`ðŸ`, `âœ`, `â€`, `Ã` + a continuation byte).
+
+    Fixable where the cp1252 round trip is lossless.
+
+    Why: UTF-8 text decoded as Windows-1252 and saved again turns `🔴` into `ðŸ”´`; readers see
+    garbage and searches miss the words around it.
+
+    Example:
+        `## ðŸ·ï¸ KEYWORDS`
+
+    Fix: `sima-check --fix` repairs lines whose round trip is lossless; retype the others.
+    """
+    for i, line in enumerate(entry.lines, 1):
+        if not line.isascii():
+            m = MOJIBAKE.search(line)
+            if m:
+                lossless = demojibake(line) is not None
+                how = "" if lossless else " (not repairable automatically)"
+                yield Hit(i, m.start() + 1, f"mojibake `{m.group(0)}`: UTF-8 text decoded as Windows-1252{how}", fixable=lossless)
+
+
+@rule("SIMA603", "line-endings", Severity.WARNING, ALL_KINDS, fixable=True)
+def line_endings(entry: Entry, ctx: Context):
+    """CRLF or lone CR line endings, or a UTF-8 byte-order mark.
+
+    Why: mixed endings make every diff noisy and break line-based tools; a BOM breaks the H1
+    check of tools that do not strip it.
+
+    Example:
+        A file saved on Windows with CRLF endings.
+
+    Fix: save with LF endings and no BOM (`sima-check --fix` does).
+    """
+    if entry.has_bom:
+        yield Hit(1, 1, "file starts with a UTF-8 byte-order mark")
+    if entry.crlf_lines:
+        n = len(entry.crlf_lines)
+        yield Hit(entry.crlf_lines[0], 1, f"{n} line(s) end in CRLF; use LF")
+    if entry.cr_lines:
+        n = len(entry.cr_lines)
+        yield Hit(entry.cr_lines[0], 1, f"{n} line(s) end in a lone CR; use LF")
+
+
+@rule("SIMA604", "final-newline", Severity.INFO, ALL_KINDS, fixable=True)
+def final_newline(entry: Entry, ctx: Context):
+    """The last line is not terminated by a newline.
+
+    Why: `wc -l`, `cat` and diffs treat the last line specially; appending to the file glues
+    lines together.
+
+    Example:
+        A file whose last byte is `✅`.
+
+    Fix: end the file with a newline (`sima-check --fix` does).
+    """
+    if not entry.final_newline and entry.lines:
+        last = len(entry.lines)
+        yield Hit(last, len(entry.lines[-1]) + 1, "no newline at end of file")
+
+
+@rule("SIMA605", "filename-format", Severity.INFO, ALL_KINDS)
+def filename_format(entry: Entry, ctx: Context):
+    """The file name has spaces or is longer than 80 characters.
+
+    Why: spaces need quoting in shells and `%20` in URLs; long names are cut off in listings.
+
+    Example:
+        `ARCH-SUGA_Single Universal Gateway Architecture.md`
+
+    Fix: use `-` instead of spaces and keep names short (then update the references).
+    """
+    name = entry.name
+    if " " in name:
+        yield Hit(1, 1, f"file name `{name}` contains spaces")
+    if len(name) > 80:
+        yield Hit(1, 1, f"file name is {len(name)} characters; keep it to 80")

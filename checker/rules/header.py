@@ -1,0 +1,212 @@
+"""Header rules (SIMA1xx): the H1 and the `**Label:** value` block of an entry."""
+from __future__ import annotations
+
+import datetime
+import re
+
+from ..model import Entry, Hit, Severity
+from .base import ENTRY, Context, rule
+
+DATE_KEYS = ("date", "last updated", "updated")
+LEGACY = {"last updated": "Date", "updated": "Date"}
+STATUSES = ("draft", "active", "review", "under review", "deprecated", "superseded", "archived")
+LEVELS = ("critical", "high", "medium", "low")
+_SEMVER = re.compile(r"\d+\.\d+\.\d+\Z")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\s+\(.*\))?\Z")
+_PRIORITY = re.compile(r"(?:([^\w\s]+)\s*)?(critical|high|medium|low)\Z", re.IGNORECASE)
+
+
+def expected_title(entry: Entry) -> str:
+    """The H1 line SIMA101 wants."""
+    return f"# {entry.name}"
+
+
+@rule("SIMA101", "title-filename", Severity.ERROR, ENTRY, fixable=True)
+def title_filename(entry: Entry, ctx: Context):
+    """Line 1 (after any front matter) must be `# <file name>` or `# File: <file name>`.
+
+    Why: the H1 is how people and tools tie an entry's text to its file; a copied entry that
+    still names its template, or a renamed file whose title was not updated, misleads every
+    reader and every search.
+
+    Example:
+        File `DEC-05.md` starting with `# DEC-04.md` or with `**Version:** 1.0.0`.
+
+    Fix: make the first line `# DEC-05.md` (`sima-check --fix` rewrites or inserts it).
+    """
+    first = entry.front_matter_lines + 1
+    line = entry.line_text(first)
+    title = line[2:].strip() if line.startswith("# ") else None
+    if title is None:
+        yield Hit(first, 1, f"line {first} must be the title `{expected_title(entry)}`")
+        return
+    named = title[5:].strip() if title.lower().startswith("file:") else title
+    if named != entry.name:
+        yield Hit(first, 3, f"title names `{named}`, not this file; expected `{expected_title(entry)}`")
+
+
+@rule("SIMA102", "header-field-missing", Severity.ERROR, ENTRY)
+def header_field_missing(entry: Entry, ctx: Context):
+    """Every field required for the file's kind is present in the header.
+
+    Default required for entries: Version, Date, Purpose, REF-ID, Category, Type, Priority,
+    Status (configurable per kind with `required-fields`). `Last Updated`/`Updated` count as
+    Date (see SIMA105).
+
+    Why: the site's metadata card, the REF-ID index and the gate's own checks read these fields;
+    an entry without them cannot be found, dated or trusted.
+
+    Example:
+        A header with `**Version:**`, `**Date:**` and `**Purpose:**` but no `**Status:**`.
+
+    Fix: add the missing `**Label:** value` lines between the title and the closing `---`.
+    """
+    present = {f.key for f in entry.fields if f.in_header}
+    line = entry.title_line or entry.front_matter_lines + 1
+    for label in ctx.config.required_for(entry.kind):
+        key = label.lower()
+        if key in present or (key == "date" and present.intersection(DATE_KEYS)):
+            continue
+        yield Hit(line, 1, f"header field `**{label}:**` is missing")
+
+
+@rule("SIMA103", "header-field-format", Severity.ERROR, ENTRY)
+def header_field_format(entry: Entry, ctx: Context):
+    """Header values have the right shape, each reported at its own line.
+
+    Version is semver `X.Y.Z`; Date is a real calendar date `YYYY-MM-DD` (a trailing
+    parenthesised note is allowed); Purpose is at most 100 characters with no final period;
+    Status is one of Draft, Active, Review, Under Review, Deprecated, Superseded, Archived;
+    Priority is Critical, High, Medium or Low (any case), optionally after an emoji; REF-ID
+    follows the REF-ID grammar. Invalid YAML front matter is reported here too.
+
+    Why: tools sort, filter and link by these values; `v1.0`, `2025-13-01` or `Prio 1` break
+    every one of them silently.
+
+    Example:
+        `**Version:** 1.0` or `**Date:** 2025-02-30`
+
+    Fix: write the value in the expected form (`1.0.0`, a real date).
+    """
+    if entry.front_matter_error:
+        yield Hit(1, 1, entry.front_matter_error)
+    for f in entry.fields:
+        if not f.in_header:
+            continue
+        message = _format_problem(f.key, f.value, ctx.grammar)
+        if message:
+            yield Hit(f.line, f.column, message)
+
+
+def _format_problem(key: str, value: str, grammar) -> str | None:
+    if key == "version" and not _SEMVER.match(value):
+        return f"Version `{value}` is not semver `X.Y.Z`"
+    if key in DATE_KEYS:
+        m = _DATE.match(value)
+        if not m:
+            return f"Date `{value}` is not `YYYY-MM-DD`"
+        try:
+            datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return f"Date `{value}` is not a real calendar date"
+    if key == "purpose":
+        if len(value) > 100:
+            return f"Purpose is {len(value)} characters; keep it to 100"
+        if value.endswith("."):
+            return "Purpose ends with a period; drop it"
+    if key == "status" and re.sub(r"^[^\w]+", "", value).strip().lower() not in STATUSES:
+        return f"Status `{value}` is not one of Draft, Active, Review, Under Review, Deprecated, Superseded, Archived"
+    if key == "priority" and not _PRIORITY.match(value.replace("\ufe0f", "").strip()):
+        return f"Priority `{value}` is not Critical, High, Medium or Low"
+    if key == "ref-id":
+        if not grammar.is_refid(value.strip()):
+            return f"REF-ID `{value}` does not follow the REF-ID grammar (e.g. DEC-05, AWS-LESS-01)"
+    return None
+
+
+@rule("SIMA104", "header-field-duplicate", Severity.ERROR, ENTRY)
+def header_field_duplicate(entry: Entry, ctx: Context):
+    """The same label appears twice in one header.
+
+    Why: readers and tools take different copies; the two values drift apart.
+
+    Example:
+        `**Status:** Draft` and, three lines later, `**Status:** Active`.
+
+    Fix: keep one line per label.
+    """
+    seen: dict[str, int] = {}
+    for f in entry.fields:
+        if not f.in_header:
+            continue
+        if f.key in seen:
+            yield Hit(f.line, 1, f"`**{f.label}:**` already given on line {seen[f.key]}")
+        else:
+            seen[f.key] = f.line
+
+
+@rule("SIMA105", "header-legacy-label", Severity.WARNING, ENTRY)
+def header_legacy_label(entry: Entry, ctx: Context):
+    """A legacy synonym is used: `Last Updated` or `Updated` for `Date`.
+
+    The synonym still satisfies SIMA102.
+
+    Why: one label per meaning keeps the header machine-readable across the KB.
+
+    Example:
+        `**Last Updated:** 2025-10-29`
+
+    Fix: rename the label to `**Date:**`.
+    """
+    for f in entry.fields:
+        if f.in_header and f.key in LEGACY:
+            yield Hit(f.line, 1, f"`**{f.label}:**` is a legacy label; use `**{LEGACY[f.key]}:**`")
+
+
+@rule("SIMA106", "header-unterminated", Severity.WARNING, ENTRY)
+def header_unterminated(entry: Entry, ctx: Context):
+    """The header block is not closed by a `---` line before the first `##` heading.
+
+    Why: the closing rule is where the header ends for every SIMA tool; without it, body lines
+    that look like fields are read as header fields.
+
+    Example:
+        `**Status:** Active` followed directly by `## Summary`.
+
+    Fix: add a line `---` after the last header field.
+    """
+    if entry.header_end is not None or not entry.lines:
+        return
+    h2 = next((h.line for h in entry.headings if h.level >= 2), None)
+    last = max((f.line for f in entry.fields if f.in_header), default=None)
+    line = last or h2 or entry.title_line or 1
+    yield Hit(line, 1, "header block is not closed by `---` before the first `##` heading")
+
+
+@rule("SIMA107", "priority-emoji", Severity.WARNING, ENTRY)
+def priority_emoji(entry: Entry, ctx: Context):
+    """The Priority emoji contradicts the level word.
+
+    Legend (configurable with `priority-legend`): 🔴 Critical, 🟠 High, 🟡 Medium, 🟢 Low,
+    ⚪ Low.
+
+    Why: readers scan the colour, tools read the word; when they disagree one of them is wrong.
+
+    Example:
+        `**Priority:** 🔴 High`
+
+    Fix: use the emoji of the level (`🟠 High`) or the level of the emoji (`🔴 Critical`).
+    """
+    legend = dict(ctx.config.priority_legend)
+    for f in entry.fields:
+        if not (f.in_header and f.key == "priority"):
+            continue
+        m = _PRIORITY.match(f.value.replace("\ufe0f", "").strip())
+        if not m or not m.group(1):
+            continue
+        emoji, level = m.group(1).strip(), m.group(2).lower()
+        meant = legend.get(emoji)
+        if meant and meant != level:
+            want = next((e for e, lv in legend.items() if lv == level), None)
+            hint = f"; use `{want} {m.group(2)}`" if want else ""
+            yield Hit(f.line, f.column, f"{emoji} means {meant.title()}, but the level is {m.group(2)}{hint}")

@@ -1,0 +1,115 @@
+"""Size and footer rules (SIMA2xx): the line limit and the footer's declarations."""
+from __future__ import annotations
+
+import re
+
+from ..model import Entry, Hit, Severity
+from .base import ALL_KINDS, Context, rule
+
+_NUMBER = re.compile(r"\d+")
+_CLAIM = re.compile(r"≤|<=|within\s+limit|under\s+limit|compliant", re.IGNORECASE)
+_YES = re.compile(r"✅|\byes\b|\btrue\b", re.IGNORECASE)
+_LOCATION = re.compile(r"`?(/sima/[^`]*)`?")
+
+
+def total_lines_field(entry: Entry):
+    """The last `**Total Lines:**` / `**Lines:**` field with a number, if any."""
+    found = None
+    for f in entry.fields:
+        if f.key in ("total lines", "lines") and _NUMBER.match(f.value):
+            found = f
+    return found
+
+
+def expected_location(entry: Entry) -> str:
+    """What `**Location:**` should say for this file."""
+    return "/sima/" + (entry.directory + "/" if entry.directory else "")
+
+
+@rule("SIMA201", "line-limit", Severity.ERROR, ("spec", "template", "doc", "entry"))
+def line_limit(entry: Entry, ctx: Context):
+    """A file has more lines than the limit (400 by default; `line-limit`, per-path overrides).
+
+    Lines are counted as `wc -l` does, plus one for an unterminated last line; YAML front
+    matter does not count. Indexes and matrices are exempt. Reported at the first line over.
+
+    Why: SIMA entries are loaded whole into a model's context; long files crowd out the rest
+    and usually hold two topics.
+
+    Example:
+        A 412-line lesson.
+
+    Fix: split the entry in two, each with its own REF-ID, and cross-reference them.
+    """
+    limit = ctx.config.line_limit_for(entry.relpath)
+    if entry.line_count > limit:
+        yield Hit(limit + 1 + entry.front_matter_lines, 1, f"file has {entry.line_count} lines; the limit is {limit}")
+
+
+@rule("SIMA202", "footer-total-lines", Severity.WARNING, fixable=True)
+def footer_total_lines(entry: Entry, ctx: Context):
+    """A declared `**Total Lines:** N` (or `**Lines:** N`) differs from the real count.
+
+    Escalated to an error when the declaration also claims compliance (`≤400`, "within
+    limit") while the real count is over the limit.
+
+    Why: the footer is what reviewers read to trust the size; a stale number hides growth.
+
+    Example:
+        `**Total Lines:** 298 (≤400 for SIMAv4)` in a file of 322 lines.
+
+    Fix: write the real count (`sima-check --fix` does).
+    """
+    f = total_lines_field(entry)
+    if f is None:
+        return
+    declared = int(_NUMBER.match(f.value).group(0))
+    if declared == entry.line_count:
+        return
+    limit = ctx.config.line_limit_for(entry.relpath)
+    escalate = bool(_CLAIM.search(f.value)) and entry.line_count > limit
+    claim = f"; it claims to be within {limit} lines" if escalate else ""
+    yield Hit(f.line, f.column, f"declares {declared} lines but the file has {entry.line_count}{claim}", escalate)
+
+
+@rule("SIMA203", "footer-location", Severity.WARNING, fixable=True)
+def footer_location(entry: Entry, ctx: Context):
+    """A declared `**Location:** `/sima/<dir>/`` is not the file's real directory.
+
+    Why: readers use the location to find siblings; a moved file with a stale location sends
+    them to the wrong folder.
+
+    Example:
+        `**Location:** `/sima/aws/`` in `sima/aws/general/X.md`.
+
+    Fix: write the real directory (`sima-check --fix` does).
+    """
+    want = expected_location(entry)
+    for f in entry.fields:
+        if f.key != "location":
+            continue
+        m = _LOCATION.match(f.value)
+        if not m:
+            continue
+        declared = m.group(1).strip()
+        if declared.rstrip("/") + "/" != want:
+            yield Hit(f.line, f.column, f"location `{declared}` is not this file's directory `{want}`")
+
+
+@rule("SIMA204", "compliance-claim", Severity.WARNING, ALL_KINDS, late=True)
+def compliance_claim(entry: Entry, ctx: Context):
+    """`**SIMAv4 Compliant:** ✅` while the file has error-level findings.
+
+    Why: a false claim of compliance is worse than none: reviewers stop looking.
+
+    Example:
+        A 450-line file whose footer says `**SIMAv4 Compliant:** ✅`.
+
+    Fix: fix the errors, or remove the claim until they are fixed.
+    """
+    if not ctx.errors:
+        return
+    for f in entry.fields:
+        if f.key in ("simav4 compliant", "sima compliant", "compliant") and _YES.search(f.value):
+            codes = ", ".join(sorted({x.code for x in ctx.errors}))
+            yield Hit(f.line, f.column, f"claims compliance but has {len(ctx.errors)} error(s): {codes}")

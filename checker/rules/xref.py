@@ -1,0 +1,138 @@
+"""Cross-reference rules (SIMA3xx): every path, file name, link and REF-ID must resolve."""
+from __future__ import annotations
+
+from ..model import Entry, Hit, Severity
+from .base import Context, hits_for, rule
+
+
+def _did_you_mean(suggestion: str | None) -> str:
+    return f"; did you mean `{suggestion}`?" if suggestion else ""
+
+
+@rule("SIMA301", "xref-unresolved", Severity.ERROR)
+def xref_unresolved(entry: Entry, ctx: Context):
+    """A path, file name, relative path or Markdown link resolves to nothing.
+
+    Syntaxes: `/sima/dir/File Name.md` (from the KB root, may hold spaces), `Name.md` (unique
+    file name anywhere), `dir/Name.md` (from the entry's folder, then as a suffix of a KB
+    path), `[text](target.md#anchor)` (from the entry's folder). The message names the nearest
+    existing file when one is close.
+
+    Why: a broken reference is a dead end for the reader and for every tool that follows it.
+
+    Example:
+        `- /sima/entries/decisions/DEC-05.md` when DEC-05 lives in `decisions/architecture/`.
+
+    Fix: point the reference at the file's real path, or write the missing entry.
+    """
+    for ref, res in hits_for(ctx, "unresolved"):
+        yield Hit(ref.line, ref.column, f"`{ref.target}` does not resolve to any file{_did_you_mean(res.suggestion)}")
+
+
+@rule("SIMA302", "xref-near-miss", Severity.ERROR, fixable=True)
+def xref_near_miss(entry: Entry, ctx: Context):
+    """A reference resolves only after folding case, whitespace and `_`/`-` runs.
+
+    Why: it works on a forgiving file server and breaks on git, on Linux and on the site; the
+    real public KB has `ARCH-SUGA_ Single Universal ...` cited as `ARCH-SUGA_Single Universal ...`.
+
+    Example:
+        `/sima/entries/core/ARCH-SUGA_Single-Universal-Gateway-Architecture.md`
+
+    Fix: write the exact path (`sima-check --fix` does).
+    """
+    for ref, res in hits_for(ctx, "near"):
+        yield Hit(ref.line, ref.column, f"`{ref.target}` only matches `{res.target}` after folding case, spaces or `_`/`-`; write it exactly")
+
+
+@rule("SIMA303", "xref-ambiguous", Severity.WARNING)
+def xref_ambiguous(entry: Entry, ctx: Context):
+    """A bare file name or REF-ID matches more than one file.
+
+    Why: the reader (and the site) cannot know which one is meant.
+
+    Example:
+        `Lambda-Index.md` when two folders have a file of that name.
+
+    Fix: use a path (`/sima/aws/lambda/Lambda-Index.md`), or give the files distinct names or
+    REF-IDs.
+    """
+    for ref, res in hits_for(ctx, "ambiguous"):
+        listed = ", ".join(res.targets[:3]) + (" ..." if len(res.targets) > 3 else "")
+        yield Hit(ref.line, ref.column, f"`{ref.target}` matches {len(res.targets)} files: {listed}")
+
+
+@rule("SIMA304", "refid-unknown", Severity.WARNING)
+def refid_unknown(entry: Entry, ctx: Context):
+    """A REF-ID is mentioned that no file owns.
+
+    A warning in prose; an error inside a relationship field (`**Related:**`, `**Related To:**`,
+    `**Inherits From:**`, `**Used In:**`) or the Cross-References section.
+
+    Why: REF-IDs are the KB's stable names; an unknown one is a typo or a deleted entry.
+
+    Example:
+        `**Related:** DEC-99` when no entry has REF-ID DEC-99.
+
+    Fix: correct the REF-ID, or write the entry that owns it.
+    """
+    for ref, res in hits_for(ctx, "unknown-refid"):
+        strong = ref.context in ("field", "xref")
+        yield Hit(ref.line, ref.column, f"no file owns REF-ID `{ref.target}`", strong)
+
+
+@rule("SIMA305", "xref-anchor", Severity.ERROR)
+def xref_anchor(entry: Entry, ctx: Context):
+    """A `#anchor` is not a heading slug of the target file.
+
+    Slugs are made as the site makes them: lower case, ASCII, punctuation dropped, spaces to
+    `-`; repeated headings get `_1`, `_2`.
+
+    Why: the link lands at the top of the page instead of the section it promises.
+
+    Example:
+        `[costs](AWS-Lambda-CostModel_AWS-LESS-11.md#pricing)` with no `## Pricing` heading.
+
+    Fix: link to an existing heading's slug, or add the heading.
+    """
+    for ref, res in hits_for(ctx, "anchor"):
+        yield Hit(ref.line, ref.column, f"`#{ref.anchor}` is not a heading of `{res.target}`{_did_you_mean(res.suggestion and '#' + res.suggestion)}")
+
+
+@rule("SIMA306", "xref-outside-root", Severity.ERROR)
+def xref_outside_root(entry: Entry, ctx: Context):
+    """A reference escapes the KB root (`../../etc/passwd`, absolute host paths).
+
+    Such targets are never read.
+
+    Why: a published KB must be self-contained; a path out of it breaks on every other machine
+    and may leak a local layout.
+
+    Example:
+        `[notes](../../../home/me/notes.md)`
+
+    Fix: move the target into the KB, or link to it by URL.
+    """
+    for ref, res in hits_for(ctx, "outside"):
+        yield Hit(ref.line, ref.column, f"`{ref.target}` points outside the knowledge base root; not followed")
+    if entry.relpath in ctx.kb.outside_links:
+        yield Hit(1, 1, "this file is a symlink to a place outside the knowledge base root; not read")
+
+
+@rule("SIMA307", "refid-duplicate", Severity.ERROR)
+def refid_duplicate(entry: Entry, ctx: Context):
+    """Two files claim the same REF-ID (the header field first, else derived from the file name).
+
+    Reported on each file.
+
+    Why: numbers are never reused; a REF-ID that names two files makes every mention ambiguous.
+
+    Example:
+        `lessons/LESS-15.md` and `lessons/operations/LESS-15.md`.
+
+    Fix: give one of them the next free number and update its citations.
+    """
+    owners = ctx.kb.by_refid.get(entry.refid or "", [])
+    if len(owners) > 1:
+        others = [o for o in owners if o != entry.relpath]
+        yield Hit(entry.refid_line, 1, f"REF-ID `{entry.refid}` is also claimed by {', '.join(others)}")
