@@ -83,7 +83,7 @@ def _mask_code(line: str, refs: list[Reference], lineno: int, context: str) -> s
     """Blank inline code spans; a span holding just a `.md` path is itself a reference."""
     for m in _CODE_SPAN.finditer(line):
         inner = m.group(2).strip()
-        if inner.lower().endswith(".md") and ("/" in inner) and " " not in inner.replace(
+        if "://" not in inner and inner.lower().endswith(".md") and ("/" in inner) and " " not in inner.replace(
             "/sima/", ""
         ).split("/", 1)[0]:
             syntax = "kb-path" if inner.startswith("/sima/") else "relative"

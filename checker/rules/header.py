@@ -13,6 +13,7 @@ STATUSES = ("draft", "active", "review", "under review", "deprecated", "supersed
 LEVELS = ("critical", "high", "medium", "low")
 _SEMVER = re.compile(r"\d+\.\d+\.\d+\Z")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\s+\(.*\))?\Z")
+_SUBTITLE = re.compile(r"(?:\s+[-–—:|]\s+.*)?\Z")
 _PRIORITY = re.compile(r"(?:([^\w\s]+)\s*)?(critical|high|medium|low)\Z", re.IGNORECASE)
 
 
@@ -41,8 +42,9 @@ def title_filename(entry: Entry, ctx: Context):
         yield Hit(first, 1, f"line {first} must be the title `{expected_title(entry)}`")
         return
     named = title[5:].strip() if title.lower().startswith("file:") else title
-    if named != entry.name:
-        yield Hit(first, 3, f"title names `{named}`, not this file; expected `{expected_title(entry)}`")
+    if _SUBTITLE.match(named[len(entry.name):]) and named.startswith(entry.name):
+        return
+    yield Hit(first, 3, f"title names `{named}`, not this file; expected `{expected_title(entry)}`")
 
 
 @rule("SIMA102", "header-field-missing", Severity.ERROR, ENTRY)
