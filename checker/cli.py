@@ -58,32 +58,50 @@ def fail(message: str) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Settings file (default: .sima-check.toml or pyproject.toml).")
 @click.option("--root", help="Knowledge base root when no PATHS are given [default: sima].")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal, unless NO_COLOR].")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write the current findings to FILE as a baseline and exit 0.")
+@click.option("--fix", is_flag=True, help="Apply the fixes of the active rules (SIMA101, 202, 203, 302, 602, 603, 604), then report what remains.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print what --fix would change as a unified diff and write nothing; exit 1 if there is anything to fix.")
+@click.option("--changed-since", metavar="REF", help="Report only on files changed since the merge base of git REF and HEAD, and the files that reference them.")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", expose_value=False, is_eager=True, callback=_explain, help="Show a rule's documentation and exit.")
 @click.version_option(__version__, prog_name="sima-check")
-def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color) -> None:
+def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, baseline_path, write_baseline, fix=False, show_diff=False, changed_since=None) -> None:
     """Check a SIMAv4 knowledge base (default: the configured root, `sima/`)."""
     try:
         config = load_config(Path(config_path) if config_path else None)
     except ConfigError as exc:
         fail(str(exc))
     config = _apply_flags(config, fail_on, select, ignore, root)
+    known = _read_baseline(baseline_path) if baseline_path and not write_baseline else None
     try:
         targets = plan(list(paths), config)
     except TargetError as exc:
         fail(str(exc))
-    result = Result()
+    result, patches = Result(), []
     from .load import load
 
     for target in targets:
         loaded = load(target.root, config)
         only = selected(target, loaded.kb.entries)
+        if changed_since is not None:
+            only = _changed(changed_since, loaded, config, only)
+        if fix or show_diff:
+            loaded, fixes, failed = _fix(loaded, config, only, write=not show_diff)
+            patches += fixes
+            result.io_errors += failed
         part = run(loaded.kb, config, target.root, only)
         part.io_errors = loaded.io_errors
         result.merge(part)
         for rel, reason in loaded.io_errors:
             shown = os.path.relpath(target.root / rel).replace(os.sep, "/")
             click.echo(f"sima-check: error: {shown}: cannot read: {reason}", err=True)
+    if write_baseline:
+        _write_baseline(result, write_baseline)
+    if known is not None:
+        _apply_baseline(result, known, baseline_path)
+    if show_diff:
+        _emit_diff(patches, output, result, config.fail_on)
     _emit(result, fmt, output, color)
     sys.exit(exit_code(result, config.fail_on))
 
@@ -101,6 +119,49 @@ def _apply_flags(config: Config, fail_on, select, ignore, root) -> Config:
     return replace(config, **changes)
 
 
+def _read_baseline(path: str):
+    from . import baseline
+
+    try:
+        return baseline.read(path)
+    except baseline.BaselineError as exc:
+        fail(str(exc))
+
+
+def _write_baseline(result: Result, path: str) -> None:
+    from . import baseline
+
+    try:
+        baseline.write(path, result.findings)
+    except baseline.BaselineError as exc:
+        fail(str(exc))
+    n = len(result.findings)
+    click.echo(f"sima-check: wrote {n} finding{'' if n == 1 else 's'} to baseline {path}", err=True)
+    sys.exit(EXIT_USAGE if result.io_errors else 0)
+
+
+def _apply_baseline(result: Result, known, path: str) -> None:
+    from . import baseline
+
+    result.findings, forgiven = baseline.apply(result.findings, known)
+    if forgiven:
+        click.echo(f"sima-check: {forgiven} known finding{'' if forgiven == 1 else 's'} hidden by baseline {path}", err=True)
+
+
+def _append_step_summary(result: Result) -> None:
+    """`--format github` in GitHub Actions: the full table goes to the job summary too."""
+    from .reporters.github import step_summary
+
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(step_summary(result))
+    except OSError as exc:
+        fail(f"{path}: cannot append the step summary: {exc.strerror or exc}")
+
+
 def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> None:
     from .reporters import REPORTERS
 
@@ -111,8 +172,47 @@ def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> N
     text = REPORTERS[fmt](result, colour=bool(color) and fmt == "text")
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")  # undecodable file names
         except OSError as exc:
             fail(f"{output}: cannot write: {exc.strerror}")
     else:
         click.echo(text, nl=False)
+    if fmt == "github":
+        _append_step_summary(result)
+
+
+def _changed(ref: str, loaded, config: Config, only: set[str] | None) -> set[str]:
+    from .changes import ChangesError, select as changed_files
+
+    try:
+        chosen = changed_files(ref, loaded.kb, loaded.root, config)
+    except ChangesError as exc:
+        fail(f"--changed-since: {exc}")
+    return chosen if only is None else chosen & only
+
+
+def _fix(loaded, config: Config, only: set[str] | None, write: bool):
+    from .fix import fix_loaded
+
+    loaded, fixes, errors = fix_loaded(loaded, config, only, write)
+    for message in errors:
+        click.echo(f"sima-check: error: {message}", err=True)
+    n = len(fixes) - len(errors)
+    if write and n:
+        click.echo(f"sima-check: fixed {n} file{'' if n == 1 else 's'}", err=True)
+    return loaded, fixes, [("", message) for message in errors]
+
+
+def _emit_diff(patches: list, output: str | None, result: Result, fail_on: str) -> None:
+    from .fix import unified_diff
+
+    text = unified_diff(patches)
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace", newline="")
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror}")
+    else:
+        click.echo(text, nl=False)
+    code = exit_code(result, fail_on)
+    sys.exit(code if code == EXIT_USAGE or not patches else max(code, 1))

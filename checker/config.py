@@ -95,8 +95,23 @@ def _strings(key: str, value) -> tuple[str, ...]:
     return tuple(value)
 
 
+def check_selectors(key: str, values) -> tuple[str, ...]:
+    """Rule selectors (code, code prefix or name) that each match a rule; else ConfigError."""
+    from .rules import RULES  # lazy: the rules import this module
+
+    for v in values:
+        up = v.upper()
+        if not any(r.name == v.lower() or (up.startswith("SIMA") and r.code.startswith(up)) for r in RULES):
+            raise ConfigError(f"`{key}`: `{v}` names no rule (see --list-rules)")
+    return tuple(values)
+
+
 def _severity_map(key: str, value: dict) -> tuple[tuple[str, str], ...]:
+    from .rules import lookup
+
     for code, sev in value.items():
+        if lookup(code) is None:
+            raise ConfigError(f"`{key}.{code}`: no such rule (see --list-rules)")
         if sev not in SEVERITY_WORDS:
             raise ConfigError(f"`{key}.{code}` must be one of {', '.join(SEVERITY_WORDS)}")
     return tuple(value.items())
@@ -124,7 +139,9 @@ def _convert(key: str, value) -> dict:
         raise ConfigError(f"`{key}` must not be negative")
     if key == "fail-on" and value not in ("error", "warning", "info", "never"):
         raise ConfigError("`fail-on` must be one of error, warning, info, never")
-    if key in ("required-sections", "select", "ignore", "exclude"):
+    if key in ("select", "ignore"):
+        return {name: check_selectors(key, _strings(key, value))}
+    if key in ("required-sections", "exclude"):
         return {name: _strings(key, value)}
     if key == "refid-patterns":
         for p in _strings(key, value):
@@ -176,7 +193,7 @@ def _override(index: int, data) -> Override:
     return Override(
         paths=_strings(f"{where}.paths", data["paths"]),
         line_limit=data.get("line-limit"),
-        ignore=_strings(f"{where}.ignore", data.get("ignore", [])),
+        ignore=check_selectors(f"{where}.ignore", _strings(f"{where}.ignore", data.get("ignore", []))),
         severity=_severity_map(f"{where}.severity", data.get("severity", {})),
     )
 

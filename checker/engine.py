@@ -8,7 +8,7 @@ from typing import Iterable
 
 from .config import Config
 from .kb import KnowledgeBase
-from .model import Entry, Finding, Severity
+from .model import Entry, Finding, Severity, line_context
 from .refid import grammar
 from .rules import RULES, Context, Rule, lookup
 
@@ -27,6 +27,7 @@ class Result:
     files_checked: int = 0
     entries_checked: int = 0
     io_errors: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # display paths of the files checked (junit)
 
     def summary(self) -> dict[str, int]:
         """Counts by severity name."""
@@ -41,6 +42,7 @@ class Result:
         self.files_checked += other.files_checked
         self.entries_checked += other.entries_checked
         self.io_errors += other.io_errors
+        self.files = sorted(self.files + other.files)
 
 
 def exit_code(result: Result, fail_on: str) -> int:
@@ -114,7 +116,8 @@ def check_entry(entry: Entry, kb: KnowledgeBase, config: Config, rules: list[Rul
                 if severity is None:
                     continue
                 fixable = rule.fixable if hit.fixable is None else hit.fixable
-                findings.append(Finding(display, hit.line, hit.column, rule.code, rule.name, severity, hit.message, fixable))
+                findings.append(Finding(display, hit.line, hit.column, rule.code, rule.name, severity, hit.message, fixable,
+                                        line_context(entry.line_text(hit.line))))
         if not late:
             findings = _suppress(entry, findings, display, config, rules)
     return findings
@@ -149,7 +152,7 @@ def _suppress(entry: Entry, findings: list[Finding], display: str, config: Confi
                 continue
             sev = _severity(meta, False, config, entry.relpath)
             if sev is not None:
-                kept.append(Finding(display, s.line, 1, meta.code, meta.name, sev, msg, False))
+                kept.append(Finding(display, s.line, 1, meta.code, meta.name, sev, msg, False, line_context(entry.line_text(s.line))))
     return kept
 
 
@@ -169,6 +172,7 @@ def run(kb: KnowledgeBase, config: Config, root: Path, only: set[str] | None = N
             continue
         entry = kb.entries[rel]
         result.files_checked += 1
+        result.files.append(prefix + rel)
         result.entries_checked += entry.kind == "entry"
         result.findings.extend(check_entry(entry, kb, config, rules, prefix + rel))
     result.findings.sort()

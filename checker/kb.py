@@ -109,6 +109,8 @@ class KnowledgeBase:
             return Resolution("ok", (source.relpath,))
         if target.lower().startswith("/sima/"):
             return self._resolve_rooted(target[len("/sima/"):])
+        if self._kb_absolute(target):
+            return self._resolve_rooted(target[1:])
         if target.startswith("/") or re.match(r"^[A-Za-z]:/", target) or target.startswith("~"):
             return Resolution("outside")
         joined = posixpath.normpath(posixpath.join(source.directory, target))
@@ -145,7 +147,16 @@ class KnowledgeBase:
             self._spaced = sorted((n for n in self.by_name if " " in n), key=len, reverse=True)
         return self._spaced
 
+    def _kb_absolute(self, target: str) -> bool:
+        """`/support/tools/X.md`: an absolute path whose first folder is a top-level KB folder
+        means "from the KB root" (`/etc/x.md`, `/home/me/x.md` stay outside)."""
+        if not hasattr(self, "_top_dirs"):
+            self._top_dirs = {p.split("/", 1)[0] for p in (*self.entries, *self.other_files) if "/" in p}
+        return target.startswith("/") and target[1:].split("/", 1)[0] in self._top_dirs and "/" in target[1:]
+
     def _resolve_relative(self, target: str, source: Entry) -> Resolution:
+        if self._kb_absolute(target):
+            return self._resolve_rooted(target[1:])
         if target.startswith("/") or re.match(r"^[A-Za-z]:/", target):
             return Resolution("outside")
         joined = posixpath.normpath(posixpath.join(source.directory, target))
@@ -160,6 +171,10 @@ class KnowledgeBase:
             hits = self.by_suffix.get(clean)
             if hits:
                 return Resolution("ok" if len(hits) == 1 else "ambiguous", tuple(hits))
+            if clean.lower().startswith("sima/"):  # `/sima/...` written without its leading `/`
+                rooted = self._resolve_rooted(clean[len("sima/"):])
+                if rooted.status in ("ok", "near"):
+                    return rooted
         return self._lookup(joined)
 
     def _lookup(self, rel: str) -> Resolution:

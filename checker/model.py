@@ -1,6 +1,7 @@
 """Small immutable values shared by the parser, the rules, the reporters and the site."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -33,6 +34,7 @@ class Finding:
     severity: Severity = field(compare=False)
     message: str
     fixable: bool = field(default=False, compare=False)
+    context: str = field(default="", compare=False, repr=False)  # line_context() of its line
 
     def to_dict(self) -> dict:
         """The JSON shape of §9 of the catalogue."""
@@ -46,6 +48,11 @@ class Finding:
             "message": self.message,
             "fixable": self.fixable,
         }
+
+
+def line_context(text: str) -> str:
+    """A short hash of a line's text, whitespace-normalised: what fingerprints hold instead of a line number."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

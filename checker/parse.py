@@ -6,7 +6,7 @@ import re
 
 from .model import Entry, Fence, HeaderField, Heading, Keyword, Reference, Suppression
 from .refid import RefIdGrammar, grammar as default_grammar
-from .refs import RELATIONSHIP_KEYS, scan_line, scan_relationship
+from .refs import NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, scan_line, scan_relationship
 from .slug import unique_slugs
 from .text import Decoded, decode
 
@@ -18,6 +18,10 @@ _SUPPRESS = re.compile(
     r"<!--\s*sima-check:\s*(disable|disable-next-line)\s*=\s*([\w ,-]+?)\s*(?:--[^>]*)?-->"
 )
 _HEADING_WORDS = re.compile(r"[^a-z0-9 -]")
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s")
+_FILE_TITLE = re.compile(r"(?:File:\s*)?[^\s/]+(?: [^\s/]+)*\.md\Z", re.IGNORECASE)
+# `## Title {#custom-id .class}`: attr_list's explicit id replaces the generated slug.
+_ATTR_ID = re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$")
 
 
 def section_key(text: str) -> str:
@@ -78,8 +82,7 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
     if fence_char:
         fences.append(Fence(fence_line, fence_info, False))
 
-    slugs = unique_slugs([t for _, t, _ in raw_headings])
-    headings = tuple(Heading(lv, t, ln, s) for (lv, t, ln), s in zip(raw_headings, slugs))
+    headings = _with_slugs(raw_headings)
 
     title_line = title = None
     first = next((i for i in range(start, n) if lines[i].strip()), None)
@@ -89,7 +92,9 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
 
     # Header block: after the first line, up to `---` or the first `##` heading.
     header_end = None
-    first_h2 = next((h.line for h in headings if h.level >= 2), n + 1)
+    # The first line is the title even when it is written `## X.md` (SIMA101's finding alone).
+    title_at = first + 1 if first is not None else 0
+    first_h2 = next((h.line for h in headings if h.level >= 2 and h.line > title_at), n + 1)
     scan_from = (first + 1) if first is not None else n
     for i in range(scan_from, min(first_h2 - 1, n)):
         if not in_code[i] and _RULE.match(lines[i]):
@@ -102,7 +107,8 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
 
     refs: list[Reference] = []
     suppressions: list[Suppression] = []
-    refid_field_line = 0
+    no_mentions_line = 0  # the own REF-ID field and `Range`-like fields cite nothing
+    file_titles = {h.line for h in headings if h.level == 1 and _FILE_TITLE.match(h.text)}
     for i in range(start, n):
         if in_code[i]:
             continue
@@ -121,14 +127,16 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 key = " ".join(label.lower().split())
                 value = re.sub(r"\\$", "", m.group(2)).strip()
                 fields.append(HeaderField(label, key, value, lineno, m.start(2) + 1, lineno < header_stop))
-                if key == "ref-id" and lineno < header_stop:
-                    refid_field_line = lineno
+                if (key == "ref-id" and lineno < header_stop) or key in NON_REFERENCE_KEYS:
+                    no_mentions_line = lineno
                 if key in RELATIONSHIP_KEYS:
                     refs.extend(scan_relationship(m.group(2), lineno, m.start(2) + 1, g))
                     continue
         if lineno == title_line and line.startswith("# "):
             continue  # the title names this file (SIMA101), it cites nothing
-        refs.extend(scan_line(line, lineno, g, context, own_refid_line=lineno == refid_field_line))
+        if lineno in file_titles:
+            continue  # a later `# File: X.md` title (concatenated files) is SIMA502's, not a citation
+        refs.extend(scan_line(line, lineno, g, context, own_refid_line=lineno == no_mentions_line))
 
     keywords, keywords_line = _keywords(lines, in_code, headings, keyword_heading, fields)
 
@@ -150,6 +158,17 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
         headings=headings, references=tuple(refs), keywords=tuple(keywords),
         keywords_line=keywords_line, fences=tuple(fences), suppressions=tuple(suppressions),
         refid=refid, refid_line=refid_line, refid_from_field=from_field,
+    )
+
+
+def _with_slugs(raw: list[tuple[int, str, int]]) -> tuple[Heading, ...]:
+    """Headings with their anchors; an explicit `{#id}` is the anchor and leaves the text."""
+    explicit = [_ATTR_ID.search(t) for _, t, _ in raw]
+    texts = [t[: m.start()] if m else t for (_, t, _), m in zip(raw, explicit)]
+    auto = iter(unique_slugs([t for t, m in zip(texts, explicit) if not m]))
+    return tuple(
+        Heading(lv, text, ln, m.group(1) if m else next(auto))
+        for (lv, _, ln), text, m in zip(raw, texts, explicit)
     )
 
 
@@ -177,9 +196,13 @@ def _keywords(lines, in_code, headings, heading, fields) -> tuple[list[Keyword],
                 break
             _split_keywords(line, i + 1, out)
         return out, heading.line
-    field = next((f for f in fields if f.key == "keywords"), None)
+    # A bulleted `- **Keywords:** ...` describes something else (a category, a template).
+    field = next((f for f in fields if f.key == "keywords" and not _LIST_ITEM.match(lines[f.line - 1])), None)
     if field is not None:
-        _split_keywords(lines[field.line - 1], field.line, out, field.column - 1)
+        if "**" in lines[field.line - 1]:
+            _split_keywords(lines[field.line - 1], field.line, out, field.column - 1)
+        else:  # front matter: the value may be a YAML list spread over several lines
+            _split_keywords(field.value, field.line, out)
         return out, field.line
     return out, None
 

@@ -6,12 +6,25 @@ import unicodedata
 
 _STRIP = re.compile(r"[^\w\s-]")
 _DASH = re.compile(r"[-\s]+")
-_INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"(`+)(.+?)\1")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# `_x_` / `__x__` are emphasis only at word boundaries; `web_fetch` keeps its underscore.
+_EMPHASIS = re.compile(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
+def _plain(text: str) -> str:
+    """The heading's text as rendered: code spans verbatim, link text, emphasis removed."""
+    pieces, pos = [], 0
+    for m in _CODE.finditer(text):
+        pieces += [_EMPHASIS.sub(r"\2", _LINK.sub(r"\1", text[pos : m.start()])), m.group(2)]
+        pos = m.end()
+    pieces.append(_EMPHASIS.sub(r"\2", _LINK.sub(r"\1", text[pos:])))
+    return "".join(pieces)
 
 
 def slugify(text: str) -> str:
     """Python-Markdown's toc slug (MkDocs' default): ASCII, lower case, dashes."""
-    text = _INLINE.sub(lambda m: m.group(1) or "", text)
+    text = _plain(text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _DASH.sub("-", _STRIP.sub("", text).strip().lower())
 

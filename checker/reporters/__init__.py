@@ -4,11 +4,14 @@ from __future__ import annotations
 from typing import Callable
 
 from ..engine import Result
-from . import json_format, text
+from . import github, json_format, junit, sarif, text
 
 Reporter = Callable[..., str]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_format.render,
+    "github": github.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
 }

@@ -5,7 +5,7 @@ import datetime
 import re
 
 from ..model import Entry, Hit, Severity
-from .base import ENTRY, Context, rule
+from .base import ALL_KINDS, ENTRY, Context, rule
 
 DATE_KEYS = ("date", "last updated", "updated")
 LEGACY = {"last updated": "Date", "updated": "Date"}
@@ -13,7 +13,7 @@ STATUSES = ("draft", "active", "review", "under review", "deprecated", "supersed
 LEVELS = ("critical", "high", "medium", "low")
 _SEMVER = re.compile(r"\d+\.\d+\.\d+\Z")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\s+\(.*\))?\Z")
-_SUBTITLE = re.compile(r"(?:\s+[-–—:|]\s+.*)?\Z")
+_SUBTITLE = re.compile(r"(?:\s+[-–—:|]\s+.*|\s+\(.*\))?\Z")  # `X.md - Subtitle`, `X.md (Project)`
 _PRIORITY = re.compile(r"(?:([^\w\s]+)\s*)?(critical|high|medium|low)\Z", re.IGNORECASE)
 
 
@@ -47,7 +47,7 @@ def title_filename(entry: Entry, ctx: Context):
     yield Hit(first, 3, f"title names `{named}`, not this file; expected `{expected_title(entry)}`")
 
 
-@rule("SIMA102", "header-field-missing", Severity.ERROR, ENTRY)
+@rule("SIMA102", "header-field-missing", Severity.ERROR, ALL_KINDS)
 def header_field_missing(entry: Entry, ctx: Context):
     """Every field required for the file's kind is present in the header.
 
@@ -179,8 +179,10 @@ def header_unterminated(entry: Entry, ctx: Context):
     """
     if entry.header_end is not None or not entry.lines:
         return
+    last = max((f.line for f in entry.fields if f.in_header and f.line > entry.front_matter_lines), default=None)
+    if entry.front_matter_lines and last is None:
+        return  # the header is the YAML front matter, closed by its own `---`
     h2 = next((h.line for h in entry.headings if h.level >= 2), None)
-    last = max((f.line for f in entry.fields if f.in_header), default=None)
     line = last or h2 or entry.title_line or 1
     yield Hit(line, 1, "header block is not closed by `---` before the first `##` heading")
 

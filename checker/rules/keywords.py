@@ -42,7 +42,7 @@ def keywords_count(entry: Entry, ctx: Context):
     low, high = ctx.config.keywords_min, ctx.config.keywords_max
     if n and not low <= n <= high:
         first = entry.keywords[0]
-        yield Hit(first.line, first.column, f"{n} keywords; use {low} to {high}")
+        yield Hit(first.line, first.column, f"{n} keyword{'' if n == 1 else 's'}; use {low} to {high}")
 
 
 @rule("SIMA403", "keywords-duplicate", Severity.WARNING, ENTRY)

@@ -7,15 +7,25 @@ from ..model import Entry, Hit, Severity
 from .base import ALL_KINDS, Context, rule
 
 _NUMBER = re.compile(r"\d+")
-_CLAIM = re.compile(r"≤|<=|within\s+limit|under\s+limit|compliant", re.IGNORECASE)
+_CLAIM = re.compile(r"≤|<=|(?:within|under)\s+(?:the\s+)?(?:[\w.]+\s+)?limit|compliant", re.IGNORECASE)
 _YES = re.compile(r"✅|\byes\b|\btrue\b", re.IGNORECASE)
 _LOCATION = re.compile(r"`?(/sima/[^`]*)`?")
 
 
+def declared_fields(entry: Entry):
+    """Fields that speak for the file: the header, and the footer after the last heading.
+
+    A `**Location:**` or `**Lines:**` under a body heading describes something else (a
+    folder of templates, a code module).
+    """
+    last_heading = max((h.line for h in entry.headings), default=0)
+    return [f for f in entry.fields if f.in_header or f.line > last_heading]
+
+
 def total_lines_field(entry: Entry):
-    """The last `**Total Lines:**` / `**Lines:**` field with a number, if any."""
+    """The last declared `**Total Lines:**` / `**Lines:**` field with a number, if any."""
     found = None
-    for f in entry.fields:
+    for f in declared_fields(entry):
         if f.key in ("total lines", "lines") and _NUMBER.match(f.value):
             found = f
     return found
@@ -85,7 +95,7 @@ def footer_location(entry: Entry, ctx: Context):
     Fix: write the real directory (`sima-check --fix` does).
     """
     want = expected_location(entry)
-    for f in entry.fields:
+    for f in declared_fields(entry):
         if f.key != "location":
             continue
         m = _LOCATION.match(f.value)
@@ -109,7 +119,7 @@ def compliance_claim(entry: Entry, ctx: Context):
     """
     if not ctx.errors:
         return
-    for f in entry.fields:
+    for f in declared_fields(entry):
         if f.key in ("simav4 compliant", "sima compliant", "compliant") and _YES.search(f.value):
             codes = ", ".join(sorted({x.code for x in ctx.errors}))
             yield Hit(f.line, f.column, f"claims compliance but has {len(ctx.errors)} error(s): {codes}")

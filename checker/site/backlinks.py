@@ -1,0 +1,89 @@
+""""Referenced by": for each page, the entries that cite it, with the line of context."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..model import Entry
+from .links import Linker, Resolved, esc, target_of
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
+_CONTEXT_MAX = 160
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """One line of `source` that cites the target; `hit` is the reference text on it."""
+
+    source: str
+    line: int
+    before: str
+    hit: str
+    after: str
+    section: str = ""  # the heading the line sits under
+    slug: str = ""
+
+
+def collect(entries: Mapping[str, Entry], resolved: Mapping[str, Resolved]) -> dict[str, list[Backlink]]:
+    """Backlinks by target relpath, one per citing line, in source then line order."""
+    out: dict[str, list[Backlink]] = {}
+    seen: set[tuple[str, str, int]] = set()
+    for source in sorted(resolved):
+        entry = entries[source]
+        for ref, res in resolved[source]:
+            target = target_of(res)
+            if target is None or target == source or (target, source, ref.line) in seen:
+                continue
+            seen.add((target, source, ref.line))
+            out.setdefault(target, []).append(_backlink(entry, ref.line, ref.column, ref.raw))
+    return out
+
+
+def _backlink(entry: Entry, line: int, column: int, raw: str) -> Backlink:
+    text = entry.line_text(line)
+    start = text.find(raw, max(0, column - 2)) if raw else -1
+    if start < 0:
+        start, raw = column - 1, ""
+    before, after = text[:start], text[start + len(raw) :]
+    before = _BULLET.sub("", before) if _BULLET.match(text) else before.lstrip()
+    room = max(0, _CONTEXT_MAX - len(raw))
+    if len(before) > room // 2:
+        before = "\u2026" + before[-(room // 2):]
+    if len(after) > room - len(before):
+        after = after[: max(0, room - len(before))] + "\u2026"
+    heading = next((h for h in reversed(entry.headings) if h.level >= 2 and h.line < line), None)
+    section, slug = (heading.text, heading.slug) if heading else ("", "")
+    return Backlink(entry.relpath, line, before, raw, after.rstrip(), section, slug)
+
+
+def backlinks_html(items: list[Backlink], titles: Mapping[str, str], refids: Mapping[str, str], linker: Linker) -> str:
+    """The "Referenced by" list: citing entries (linked) with their lines of context."""
+    groups: dict[str, list[Backlink]] = {}
+    for b in items:
+        if linker.published(b.source):
+            groups.setdefault(b.source, []).append(b)
+    if not groups:
+        return '<p class="sima-backlinks sima-backlinks--none">No other entry cites this page yet.</p>'
+    rows = []
+    for source in sorted(groups, key=lambda s: titles.get(s, s).lower()):
+        refid = refids.get(source)
+        tag = f' <code class="sima-refid">{esc(refid)}</code>' if refid else ""
+        lines = "".join(
+            f'<li>{_where(b, linker)} <q>{esc(b.before)}<mark>{esc(b.hit)}</mark>{esc(b.after)}</q></li>'
+            for b in groups[source]
+        )
+        rows.append(
+            f'<li><a class="sima-backlink__source" href="{esc(linker.href(source))}">{esc(titles.get(source, source))}</a>'
+            f"{tag}<ul>{lines}</ul></li>"
+        )
+    return '<ul class="sima-backlinks">' + "".join(rows) + "</ul>"
+
+
+def _where(b: Backlink, linker: Linker) -> str:
+    """`line N` linked to the section of the citing page that holds the line."""
+    label = f"line {b.line}"
+    if not b.slug:
+        return f'<span class="sima-backlink__line">{label}</span>'
+    href = linker.href(b.source, b.slug)
+    return f'<a class="sima-backlink__line" href="{esc(href)}" title="{esc(b.section)}">{label}</a>'

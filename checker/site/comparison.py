@@ -1,0 +1,260 @@
+"""The pattern comparison page: one side-by-side table per entry, a KB-wide list of patterns,
+and the decision-tree selector (enhanced by assets/selector.js).
+
+Pure string builders, no MkDocs import. Every value taken from an entry is escaped with
+`html.escape(..., quote=True)`; links are relative URLs or `#` anchors built from slugs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+
+from ..model import Entry
+from ..slug import slugify
+from .patterns import Cell, DecisionTree, Outcome, Pattern, PatternSet
+
+ASSET_DIR = Path(__file__).resolve().parent / "assets"
+ASSETS = ("selector.js", "selector.css")  # files of ASSET_DIR the page needs
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def safe_url(url: str) -> str:
+    """A relative URL made safe for an href: no scheme, no `//host`, no fragment, quoted."""
+    url = re.sub(r"[\x00-\x20\x7f]", lambda m: quote(m.group(0)), url.split("#", 1)[0])
+    if _SCHEME.match(url) or url.startswith(("//", "\\", "/\\")):
+        url = "./" + url.lstrip("/\\")  # `javascript:x` -> `./javascript:x`, a plain path
+    return quote(url, safe="/%:@!$&'()*+,;=?._~-")
+
+
+def _href(page_url: str, slug: str = "") -> str:
+    base = safe_url(page_url)
+    return f"{base}#{quote(slug, safe='')}" if slug else (base or "#")
+
+
+def _inline(text: str) -> str:
+    """Escaped text with `code` and **bold** kept; Markdown links reduced to their text."""
+    out = _e(_MD_LINK.sub(lambda m: m.group(1), text))
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+
+
+def _pre(text: str) -> str:
+    # newlines as character references: the HTML block has no blank or indented lines for
+    # Markdown preprocessors to act on
+    return "<pre><code>" + _e(text).replace("\n", "&#10;") + "</code></pre>"
+
+
+def anchor_id(entry: Entry) -> str:
+    """Id of the entry's block on the comparison page."""
+    base = re.sub(r"\.md$", "", entry.relpath, flags=re.IGNORECASE)
+    slug = slugify(re.sub(r"[/._\s]+", "-", base)).strip("-")
+    return "cmp-" + (slug or hashlib.sha1(base.encode("utf-8", "replace")).hexdigest()[:10])
+
+
+def entry_label(entry: Entry) -> tuple[str, str]:
+    """(REF-ID or file name, title) for display; a title that is the file name is shortened."""
+    ident = entry.refid or entry.name
+    title = (entry.title or "").strip() or re.sub(r"\.md$", "", entry.name, flags=re.IGNORECASE)
+    title = re.sub(r"\.md$", "", title, flags=re.IGNORECASE)
+    return ident, title
+
+
+def _cell_html(cell: Cell | None, pattern: Pattern, href: str) -> str:
+    if not cell:
+        return '<td class="sima-empty">\u2014</td>'
+    parts = []
+    if cell.text:
+        parts.append(_pre(cell.text) if cell.code else f"<p>{_inline(cell.text)}</p>")
+    if cell.items:
+        parts.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in cell.items) + "</ul>")
+    link = (
+        f'<a class="sima-cell-link" href="{_e(href)}" title="{_e("Go to " + pattern.name)}"'
+        f' aria-label="{_e("Go to " + pattern.name)}">\u2197</a>'
+    )
+    return "<td>" + "".join(parts) + link + "</td>"
+
+
+def comparison_table(pset: PatternSet, page_url: str) -> str:
+    """The side-by-side table: a column per pattern, a row per attribute."""
+    hrefs = [_href(page_url, p.slug) for p in pset.patterns]
+    head = ['<th scope="col">Attribute</th>']
+    for p, href in zip(pset.patterns, hrefs):
+        qual = f'<br><span class="sima-qualifier">{_e(p.qualifier)}</span>' if p.qualifier else ""
+        head.append(f'<th scope="col"><a href="{_e(href)}">{_e(p.name)}</a>{qual}</th>')
+    rows = []
+    for attr in pset.attributes:
+        cells = "".join(_cell_html(p.rows.get(attr), p, href) for p, href in zip(pset.patterns, hrefs))
+        rows.append(f'<tr><th scope="row">{_e(attr)}</th>{cells}</tr>')
+    return "\n".join([
+        '<div class="sima-comparison-wrap">',
+        '<table class="sima-comparison">',
+        "<thead><tr>" + "".join(head) + "</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+    ])
+
+
+def entry_comparison_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
+    """One entry: heading linking to its page, the comparison table, then the selector."""
+    ident, title = entry_label(entry)
+    heading = f"{ident} \u00b7 {title}" if title and title != ident else ident
+    parts = [
+        f'<section class="sima-comparison-entry" id="{_e(anchor_id(entry))}">',
+        f'<h3><a href="{_e(_href(page_url))}">{_e(heading)}</a></h3>',
+    ]
+    purpose = entry.field("purpose")
+    if purpose and purpose.value:
+        parts.append(f'<p class="sima-purpose">{_inline(purpose.value)}</p>')
+    parts.append(comparison_table(pset, page_url))
+    if pset.tree is not None:
+        parts.append(selector_html(entry, pset, page_url))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _outcome_json(o: Outcome, pset: PatternSet, page_url: str) -> dict:
+    if o.goto:
+        return {"goto": o.goto}
+    p = pset.find(o.pattern)
+    if p is not None:
+        return {"pattern": p.name, "qualifier": p.qualifier, "href": _href(page_url, p.slug)}
+    return {"text": o.text}
+
+
+def tree_json(pset: PatternSet, page_url: str) -> str:
+    """The tree as JSON safe inside `<script>`: `<`, `>`, `&` written as \\u escapes."""
+    tree: DecisionTree = pset.tree  # type: ignore[assignment]
+    data = {
+        "start": tree.start,
+        "order": [q.id for q in tree.questions],
+        "questions": {
+            q.id: {
+                "text": q.text,
+                "yes": _outcome_json(q.yes, pset, page_url),
+                "no": _outcome_json(q.no, pset, page_url),
+            }
+            for q in tree.questions
+        },
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for ch, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, code)
+    return text
+
+
+def _static_outcome(o: Outcome, pset: PatternSet, page_url: str, tree_id: str) -> str:
+    if o.goto:
+        return f'<a href="#{_e(tree_id)}-{_e(o.goto.lower())}">{_e(o.goto)}</a>'
+    p = pset.find(o.pattern)
+    if p is not None:
+        return f'<a href="{_e(_href(page_url, p.slug))}">{_e(p.name)}</a>'
+    return _inline(o.text)
+
+
+def selector_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
+    """The decision tree as a static list plus the hidden widget selector.js brings to life."""
+    tree = pset.tree
+    if tree is None:
+        return ""
+    tree_id = anchor_id(entry) + "-tree"
+    items = []
+    for q in tree.questions:
+        yes = _static_outcome(q.yes, pset, page_url, tree_id)
+        no = _static_outcome(q.no, pset, page_url, tree_id)
+        items.append(
+            f'<li id="{_e(tree_id)}-{_e(q.id.lower())}"><span class="sima-static-question">'
+            f"{_e(q.id)}: {_inline(q.text)}</span><ul>"
+            f"<li>Yes \u2192 {yes}</li><li>No \u2192 {no}</li></ul></li>"
+        )
+    return "\n".join([
+        f'<div class="sima-selector" data-tree-id="{_e(tree_id)}" id="{_e(tree_id)}">',
+        '<p class="sima-selector-title"><strong>Which pattern fits?</strong> '
+        "Follow the entry's decision tree.</p>",
+        '<ol class="sima-tree-static">',
+        *items,
+        "</ol>",
+        '<div class="sima-interactive" hidden aria-live="polite">',
+        '<p class="sima-step"><span class="sima-qid"></span></p>',
+        '<p class="sima-question"></p>',
+        '<p class="sima-answers"><button type="button" data-answer="yes">Yes</button> '
+        '<button type="button" data-answer="no">No</button></p>',
+        '<p class="sima-result" hidden></p>',
+        '<ol class="sima-path"></ol>',
+        '<p><button type="button" data-action="restart">Start over</button></p>',
+        "</div>",
+        f'<script type="application/json" class="sima-tree">{tree_json(pset, page_url)}</script>',
+        "</div>",
+    ])
+
+
+def pattern_index_html(items: list[tuple[Entry, PatternSet, str]]) -> str:
+    """The KB-wide list: every pattern with its qualifier and entry, sorted by name."""
+    rows = []
+    flat = [(p, e, url) for e, ps, url in items for p in ps.patterns]
+    flat.sort(key=lambda t: (t[0].name.casefold(), t[1].refid or t[1].relpath, t[0].heading_line))
+    for p, e, url in flat:
+        ident, title = entry_label(e)
+        rows.append(
+            "<tr>"
+            f'<td><a href="{_e(_href(url, p.slug))}">{_e(p.name)}</a></td>'
+            f"<td>{_e(p.qualifier)}</td>"
+            f'<td><a href="{_e(_href(url))}" title="{_e(title)}">{_e(ident)}</a></td>'
+            f'<td><a href="#{_e(anchor_id(e))}">compare</a></td>'
+            "</tr>"
+        )
+    return "\n".join([
+        '<div class="sima-comparison-wrap">',
+        '<table class="sima-pattern-index">',
+        '<thead><tr><th scope="col">Pattern</th><th scope="col">Qualifier</th>'
+        '<th scope="col">Entry</th><th scope="col">Table</th></tr></thead>',
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+    ])
+
+
+def comparison_page(items: list[tuple[Entry, PatternSet, str]], title: str = "Pattern comparison") -> str:
+    """The page body (Markdown with raw HTML blocks): intro, pattern list, one block per entry.
+
+    Entries without patterns are left out; the rest are ordered by path."""
+    kept = sorted((t for t in items if t[1].patterns), key=lambda t: t[0].relpath)
+    n_patterns = sum(len(ps.patterns) for _, ps, _ in kept)
+    n_trees = sum(1 for _, ps, _ in kept if ps.tree is not None)
+    out = [f"# {title}", ""]
+    if not kept:
+        out += ["No entry of this knowledge base describes two or more patterns "
+                "(`### Pattern 1: Name (Qualifier)` headings).", ""]
+        return "\n".join(out)
+    out += [
+        f"{n_patterns} patterns from {len(kept)} {'entry' if len(kept) == 1 else 'entries'}, "
+        "compared side by side. Rows are the "
+        "labelled blocks of each pattern section (`**Characteristics:**`, `**When to Use:**`, "
+        "`**Advantages:**`...); every cell links back to its section. "
+        f"{n_trees} {'entry has' if n_trees == 1 else 'entries have'} a decision tree you can "
+        "answer step by step.",
+        "",
+        "## All patterns",
+        "",
+        pattern_index_html(kept),
+        "",
+        "## Compared by entry",
+        "",
+    ]
+    for entry, pset, url in kept:
+        out += [entry_comparison_html(entry, pset, url), ""]
+    return "\n".join(out)

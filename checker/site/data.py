@@ -1,0 +1,97 @@
+"""What one site build knows about the KB: findings per file, resolutions, titles, backlinks,
+patterns and which files are published. Built once per build by `prepare`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..kb import KnowledgeBase
+from ..model import Entry, Finding, Severity
+from .backlinks import Backlink, collect
+from .links import Resolved, resolve_all
+from .render import entry_title
+
+MODES = ("fail", "exclude", "warn")
+
+
+@dataclass
+class SiteData:
+    """The checked KB as the page builders see it."""
+
+    kb: KnowledgeBase
+    findings: dict[str, list[Finding]]  # by relpath
+    resolved: dict[str, Resolved]
+    titles: dict[str, str]
+    backlinks: dict[str, list[Backlink]]
+    excluded: dict[str, list[Finding]] = field(default_factory=dict)  # relpath -> its errors
+    patterns: dict[str, object] = field(default_factory=dict)  # relpath -> PatternSet (two or more patterns)
+    mode: str = "fail"
+
+    @property
+    def refids(self) -> dict[str, str]:
+        """REF-ID of each file that owns one."""
+        return {rel: e.refid for rel, e in self.kb.entries.items() if e.refid}
+
+    def published(self) -> list[str]:
+        """Relpaths of the KB files that go on the site."""
+        return [rel for rel in sorted(self.kb.entries) if rel not in self.excluded]
+
+    def entry(self, rel: str) -> Entry:
+        """The parsed file."""
+        return self.kb.entries[rel]
+
+    def errors(self) -> list[Finding]:
+        """Every error finding, sorted."""
+        return sorted(f for fs in self.findings.values() for f in fs if f.severity is Severity.ERROR)
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity name."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for fs in self.findings.values():
+            for f in fs:
+                out[str(f.severity)] += 1
+        return out
+
+
+def by_file(findings: list[Finding], prefix: str) -> dict[str, list[Finding]]:
+    """Findings grouped by KB relpath (their display path minus the root prefix)."""
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        rel = f.path[len(prefix):] if prefix and f.path.startswith(prefix) else f.path
+        out.setdefault(rel, []).append(f)
+    return out
+
+
+def prepare(
+    kb: KnowledgeBase,
+    findings: list[Finding],
+    prefix: str = "",
+    mode: str = "fail",
+    extract: Callable[[Entry], object] | None = None,
+) -> SiteData:
+    """Everything the pages need, from a KB and the findings of one checker run."""
+    grouped = by_file(findings, prefix)
+    resolved = resolve_all(kb)
+    excluded = {}
+    if mode == "exclude":
+        for rel, fs in grouped.items():
+            errors = [f for f in fs if f.severity is Severity.ERROR]
+            if errors and rel in kb.entries:
+                excluded[rel] = errors
+    data = SiteData(
+        kb=kb,
+        findings={rel: grouped.get(rel, []) for rel in kb.entries},
+        resolved=resolved,
+        titles={rel: entry_title(e) for rel, e in kb.entries.items()},
+        backlinks=collect(kb.entries, resolved),
+        excluded=excluded,
+        mode=mode,
+    )
+    if extract is not None:
+        for rel in data.published():
+            entry = kb.entries[rel]
+            if entry.kind == "entry" and entry.text:
+                pset = extract(entry)
+                if getattr(pset, "patterns", ()):
+                    data.patterns[rel] = pset
+    return data

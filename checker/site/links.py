@@ -1,0 +1,261 @@
+"""Cross-references to working links: where each reference of an entry points on the site.
+
+Resolution is the checker's own (`KnowledgeBase.resolve`), so the site links exactly what
+`sima-check` accepts. A reference becomes a `Span` of its line; spans are then written as
+Markdown links (entry bodies, checked by MkDocs) or as escaped HTML (cards, generated pages).
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+from urllib.parse import quote
+
+from ..kb import KnowledgeBase, Resolution
+from ..model import Entry, Reference
+
+Resolved = list[tuple[Reference, Resolution]]
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_LINK_LABEL = re.compile(r"(!?)\[((?:[^\]\\]|\\.)*)\]\(")
+_SAFE_SCHEMES = ("http", "https", "mailto")
+_ATTR = re.compile(
+    r"""(\s(?:href|src|action|formaction|xlink:href|poster|data)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value (quotes too, so it is safe in attributes)."""
+    return html.escape(str(text), quote=True)
+
+
+def inline(text: str) -> str:
+    """Escaped text with `code` spans as <code> (finding messages, rule docs)."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(esc(text[pos : m.start()]) + f"<code>{esc(m.group(2).strip())}</code>")
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def relative_url(url: str, base: str) -> str:
+    """`url` relative to the page at `base` (both site-root relative, as MkDocs writes them)."""
+    base_dir = base if base.endswith("/") or base in ("", ".") else posixpath.dirname(base)
+    from_parts = [p for p in base_dir.split("/") if p not in ("", ".")]
+    to_parts = [p for p in url.split("/") if p not in ("", ".")]
+    common = 0
+    for a, b in zip(from_parts, to_parts):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(from_parts) - common) + to_parts[common:]) or "."
+    if url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return guard_relative(rel)
+
+
+def guard_relative(url: str) -> str:
+    """A relative URL whose first segment holds `:` would read as a scheme; prefix `./`."""
+    first = url.split("/", 1)[0]
+    return "./" + url if ":" in first else url
+
+
+def directory_url(src: str) -> str:
+    """The URL MkDocs gives a page with `use_directory_urls` (for tests and defaults)."""
+    stem = src[:-3] if src.lower().endswith(".md") else src
+    head, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        url = head + "/" if head else "./"
+    else:
+        url = stem + "/"
+    return quote(url)
+
+
+def is_safe_href(url: str) -> bool:
+    """False for `javascript:`, `data:`, `vbscript:` and any scheme other than http(s)/mailto."""
+    clean = _CONTROL.sub("", html.unescape(url)).lower()
+    m = re.match(r"^([a-z][a-z0-9+.-]*):", clean)
+    return m is None or m.group(1) in _SAFE_SCHEMES
+
+
+def neutralize(page_html: str) -> str:
+    """Replace unsafe URL attributes (`javascript:` and friends) in rendered HTML with `#`."""
+
+    def fix(m: re.Match) -> str:
+        value = m.group(2).strip("\"'")
+        return m.group(0) if is_safe_href(value) else f'{m.group(1)}"#"'
+
+    return _ATTR.sub(fix, page_html)
+
+
+@dataclass(frozen=True)
+class Linker:
+    """URLs as seen from one page: `page` is its source path, `urls` maps published sources
+    (KB relpaths and generated pages) to their site URLs."""
+
+    page: str
+    urls: Mapping[str, str]
+
+    def published(self, src: str) -> bool:
+        """True when the page is on the site."""
+        return src in self.urls
+
+    def href(self, src: str, anchor: str | None = None) -> str | None:
+        """Relative URL of a page (plus `#anchor`) for HTML, None when it is not published."""
+        if src not in self.urls:
+            return None
+        if src == self.page:
+            return "#" + anchor if anchor else "./"
+        url = relative_url(self.urls[src], self.urls.get(self.page, ""))
+        return url + ("#" + quote(anchor, safe="-_.") if anchor else "")
+
+    def md(self, src: str, anchor: str | None = None) -> str | None:
+        """Relative `.md` path for a Markdown link (MkDocs maps and validates it)."""
+        if src not in self.urls:
+            return None
+        if src == self.page and anchor:
+            return "#" + anchor
+        rel = posixpath.relpath(src, posixpath.dirname(self.page) or ".")
+        return guard_relative(rel) + ("#" + anchor if anchor else "")
+
+
+@dataclass(frozen=True)
+class Span:
+    """The part of a line that a reference occupies and where it leads."""
+
+    start: int  # 0-based, in the original line
+    end: int
+    label: str  # Markdown text shown for the link
+    target: str | None  # relpath of the target page; None when unresolved
+    anchor: str | None
+    status: str
+    link_syntax: bool  # written as `[text](target)` in the source
+    note: str = ""  # why it is not a link
+
+
+def resolve_all(kb: KnowledgeBase) -> dict[str, Resolved]:
+    """Every reference of every entry with its resolution (done once per build)."""
+    return {rel: [(ref, kb.resolve(ref, e)) for ref in e.references] for rel, e in kb.entries.items()}
+
+
+def target_of(res: Resolution) -> str | None:
+    """The page a resolution leads to (first of an ambiguous set, the intended file of a near miss)."""
+    if res.status in ("ok", "ambiguous", "near", "anchor") and res.targets:
+        return res.targets[0]
+    return None
+
+
+def spans(entry: Entry, resolved: Iterable[tuple[Reference, Resolution]]) -> dict[int, list[Span]]:
+    """Spans by line number, sorted and without overlaps."""
+    out: dict[int, list[Span]] = {}
+    for ref, res in resolved:
+        line = entry.line_text(ref.line)
+        span = _span(entry, ref, res, line)
+        if span is None:
+            continue
+        row = out.setdefault(ref.line, [])
+        if all(span.end <= s.start or span.start >= s.end for s in row):
+            row.append(span)
+    for row in out.values():
+        row.sort(key=lambda s: s.start)
+    return out
+
+
+def _span(entry: Entry, ref: Reference, res: Resolution, line: str) -> Span | None:
+    target = target_of(res)
+    anchor = ref.anchor if res.status != "anchor" else None
+    note = "" if target else f"unresolved reference ({res.status})"
+    if ref.syntax == "link":
+        start = _find(line, ref.raw, ref.column - 1, before=True)
+        if start < 0:
+            return None
+        m = _LINK_LABEL.match(ref.raw)
+        if m is None:
+            return None
+        if res.status == "ok" and not res.targets:
+            return None  # a folder or a non-Markdown file: MkDocs copies and links it itself
+        label = m.group(2) if not m.group(1) else m.group(2) or ref.target
+        return Span(start, start + len(ref.raw), label, target, anchor, res.status, True, note)
+    start = _find(line, ref.raw, ref.column - 1)
+    if start < 0:
+        return None
+    end = start + len(ref.raw)
+    if ref.syntax in ("refid", "field"):
+        if target == entry.relpath:
+            return None  # an entry naming itself needs no link
+    elif target and ref.syntax == "bare":
+        name = target.rsplit("/", 1)[-1]
+        if len(name) > len(ref.raw) and line[:end].endswith(name):
+            start = end - len(name)  # a file name with spaces: `ARCH-SUGA_Single ... .md`
+    code = next((m for m in _CODE_SPAN.finditer(line) if m.start() < start < m.end()), None)
+    if code is not None:
+        start, end = code.start(), code.end()
+    if target is None:
+        if res.status in ("ok", "unknown-refid"):
+            return None  # folders, other files, REF-ID-like words: plain text as written
+        return Span(start, end, line[start:end], None, None, res.status, False, note)
+    return Span(start, end, line[start:end], target, anchor, res.status, False)
+
+
+def _find(line: str, raw: str, column: int, before: bool = False) -> int:
+    """Start of `raw` in `line` at `column`, or the occurrence containing it (links)."""
+    if line[column : column + len(raw)] == raw:
+        return column
+    if before:
+        pos = line.rfind(raw, 0, column + 1)
+        while pos >= 0 and pos + len(raw) <= column:
+            pos = line.rfind(raw, 0, pos)
+        return pos
+    return line.find(raw, max(0, column - 2))
+
+
+def _unpublished_note(target: str) -> str:
+    return f"{target} is not published (it has error findings)"
+
+
+def markdown_line(line: str, row: list[Span], linker: Linker) -> str:
+    """The line with each span written as a Markdown link (or a marked, unlinked text)."""
+    for s in reversed(row):
+        dest = linker.md(s.target, s.anchor) if s.target else None
+        if s.target and dest is None:
+            text = _marked(s.label, _unpublished_note(s.target), "sima-unpublished")
+        elif dest is None:
+            text = _marked(s.label, s.note, "sima-unresolved")
+        elif any(c in dest for c in "<>\n"):
+            text = s.label
+        else:
+            title = ' "ambiguous: links to the first of several files"' if s.status == "ambiguous" else ""
+            text = f"[{s.label}](<{dest}>{title})"
+        line = line[: s.start] + text + line[s.end :]
+    return line
+
+
+def _marked(label: str, note: str, cls: str) -> str:
+    return f'<span class="{cls}" title="{esc(note)}">{label}</span>'
+
+
+def html_text(text: str, row: Iterable[Span], linker: Linker, offset: int = 0) -> str:
+    """Escaped HTML of `text` (a slice of a line starting at `offset`) with spans as links."""
+    out, pos = [], 0
+    for s in row:
+        a, b = s.start - offset, s.end - offset
+        if a < pos or b > len(text):
+            continue
+        out.append(esc(text[pos:a]))
+        label = esc(text[a:b].strip("`"))
+        url = linker.href(s.target, s.anchor) if s.target else None
+        out.append(f'<a href="{esc(url)}">{label}</a>' if url else label)
+        pos = b
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def rewrite(entry: Entry, resolved: Resolved, linker: Linker) -> list[str]:
+    """All lines of the entry with every cross-reference written as a link."""
+    by_line = spans(entry, resolved)
+    return [markdown_line(line, by_line[n], linker) if n in by_line else line for n, line in enumerate(entry.lines, 1)]

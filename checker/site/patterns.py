@@ -1,0 +1,460 @@
+"""Patterns described by an entry (`### Pattern 1: Name (Qualifier)` sections), their
+labelled attributes and the entry's `Q1:` / `YES →` / `NO →` decision tree.
+
+Pure functions of `Entry.lines` and `Entry.headings`; the comparison page renders the result.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Entry, Heading
+
+_PATTERN = re.compile(
+    r"^[^\w\[]*pattern(?:\s+(\d{1,4}))?\s*(?::|\.|\s[-\u2013\u2014]|[-\u2013\u2014](?=\s))\s*(.+?)\s*$",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^ {0,3}\*\*([^*\n]{1,80}?)(?::\*\*|\*\*:)\s*(.*?)\s*$")
+_PLAIN_KEY = re.compile(r"^ {0,3}([A-Z][\w'/&-]*(?: [\w'/&()-]+){0,2}):\s*$")
+_HR = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_ITEM = re.compile(r"^(\s*)(?:[-*+\u2022]|\d{1,3}[.)])\s+(.*)$")
+_MARK = re.compile(r"^\s*(?:[\u2705\u274c\u2714\u2716\u26a0\u2b50\u27a1\u2192\u2022\U0001f300-\U0001faff]|[-*+]\s)")
+_KEYED = re.compile(r"^(?:\*\*)?([A-Za-z][\w'/&()-]*(?: [\w'/&()-]+){0,3})(?::\*\*|\*\*:|:)\s+(.+)$")
+_QUESTION = re.compile(r"^\W*?(?:\*\*)?Q(\d{1,3})(?:\*\*)?\s*[:.)]\s*(?:\*\*)?\s*(.+?)\s*$", re.IGNORECASE)
+_ANSWER = re.compile(r"^\W*?(?:\*\*)?(yes|no)(?:\*\*)?\s*(?:\u2192|->|=>|\u21d2|\u27f6|:)\s*(.+?)\s*$", re.IGNORECASE)
+_GOTO = re.compile(
+    r"^(?:(?:go|jump|skip|continue|proceed)\s*(?:on\s+)?(?:to|with)\s+|goto\s+|see\s+|next:?\s+)?(q\d{1,3})\b\W*$",
+    re.IGNORECASE,
+)
+_CHARACTERISTICS = ("characteristic", "properties", "attributes", "profile")
+_CODE_ROW, _NOTES_ROW = "Code", "Notes"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One attribute of one pattern: prose or code in `text`, list items in `items`."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+    code: bool = False  # `text` is preformatted (a fenced block or a table)
+    line: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.items)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A `Pattern N: Name (Qualifier)` section."""
+
+    number: int | None
+    name: str
+    qualifier: str
+    heading_line: int
+    slug: str
+    rows: dict[str, Cell] = field(default_factory=dict)
+    title: str = ""  # the heading text as written
+    level: int = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where an answer leads: another question, a pattern, or plain text."""
+
+    text: str
+    goto: str | None = None  # question id
+    pattern: str | None = None  # a Pattern.name of the same entry
+
+
+@dataclass(frozen=True)
+class Question:
+    """`Q1: text` with its YES and NO outcomes."""
+
+    id: str
+    text: str
+    yes: Outcome
+    no: Outcome
+    line: int
+
+
+@dataclass(frozen=True)
+class DecisionTree:
+    """The entry's decision tree; the first question is the start."""
+
+    questions: tuple[Question, ...]
+    line: int  # the `**Decision Tree:**` label or heading
+
+    @property
+    def start(self) -> str:
+        """Id of the first question."""
+        return self.questions[0].id
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """Everything the comparison page needs from one entry."""
+
+    entry_relpath: str
+    patterns: tuple[Pattern, ...] = ()
+    attributes: tuple[str, ...] = ()
+    tree: DecisionTree | None = None
+
+    def find(self, name: str | None) -> Pattern | None:
+        """The pattern called `name` (exact), if any."""
+        return next((p for p in self.patterns if p.name == name), None)
+
+
+def extract(entry: Entry) -> PatternSet:
+    """Patterns (two or more, else none), their attribute rows and the decision tree."""
+    lines = entry.lines
+    code = _code_mask(lines, entry.front_matter_lines)
+    found = [(h, m) for h in entry.headings if h.level >= 2 and (m := _pattern_heading(h.text))]
+    patterns: list[Pattern] = []
+    raw_rows: list[list[tuple[str, Cell]]] = []
+    for idx, (h, (number, name, qualifier)) in enumerate(found):
+        end = _section_end(entry.headings, h, [x for x, _ in found[idx + 1 :]], len(lines))
+        raw_rows.append(_rows(lines, code, entry.headings, h.line, end))
+        patterns.append(Pattern(number, name, qualifier, h.line, h.slug, {}, h.text, h.level))
+    if len(patterns) < 2:
+        patterns, raw_rows = [], []
+    attributes, per_pattern = _align(raw_rows)
+    patterns = [_with_rows(p, rows) for p, rows in zip(patterns, per_pattern)]
+    tree = _tree(lines, code, entry.headings, patterns)
+    return PatternSet(entry.relpath, tuple(patterns), attributes, tree)
+
+
+def _with_rows(p: Pattern, rows: dict[str, Cell]) -> Pattern:
+    return Pattern(p.number, p.name, p.qualifier, p.heading_line, p.slug, rows, p.title, p.level)
+
+
+def _pattern_heading(text: str) -> tuple[int | None, str, str] | None:
+    """(number, name, qualifier) for a pattern heading; placeholders like `[Name]` are not."""
+    m = _PATTERN.match(text)
+    if not m:
+        return None
+    rest = _plain(m.group(2))
+    if not rest or (rest.startswith("[") and rest.endswith("]")):
+        return None
+    name, qualifier = _split_qualifier(rest)
+    return (int(m.group(1)) if m.group(1) else None), name, qualifier
+
+
+def _split_qualifier(text: str) -> tuple[str, str]:
+    """`Name (Qualifier)` -> (name, qualifier); the group must follow a space and balance."""
+    if not text.endswith(")"):
+        return text, ""
+    depth = 0
+    for pos in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[pos], 0)
+        if depth == 0:
+            name, qualifier = text[:pos].strip(), text[pos + 1 : -1].strip()
+            if name and qualifier and text[pos - 1].isspace():
+                return name, qualifier
+            break
+    return text, ""
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("**", "").replace("`", "").split())
+
+
+def _section_end(headings: tuple[Heading, ...], h: Heading, later_patterns: list[Heading], n: int) -> int:
+    """1-based line where the section of `h` stops (exclusive)."""
+    stops = [x.line for x in headings if x.line > h.line and x.level <= h.level]
+    stops += [x.line for x in later_patterns]
+    return min(stops, default=n + 1)
+
+
+def _code_mask(lines: tuple[str, ...], skip: int) -> list[str]:
+    """Per line: 'text', 'open', 'body', 'close' (fences found as parse.py finds them)."""
+    mask = ["body"] * skip + ["text"] * (len(lines) - skip)
+    char, size = "", 0
+    for i in range(skip, len(lines)):
+        m = _FENCE.match(lines[i])
+        if char:
+            closing = m and m.group(2)[0] == char and len(m.group(2)) >= size and not m.group(3).strip()
+            mask[i] = "close" if closing else "body"
+            char = "" if closing else char
+        elif m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            char, size, mask[i] = m.group(2)[0], len(m.group(2)), "open"
+    return mask
+
+
+# ---------------------------------------------------------------- rows of one section
+
+
+def _label(line: str, plain: bool = True) -> tuple[str, str] | None:
+    """(label, inline value) for `**Label:** value`, `**Label**:` or a bare `Label:` line."""
+    m = _LABEL.match(line)
+    if m and m.group(1).strip():
+        return _plain(m.group(1)), m.group(2).strip()
+    m = _PLAIN_KEY.match(line) if plain else None
+    return (m.group(1).strip(), "") if m else None
+
+
+def _is_stop(line: str, kind: str, heading_lines: set[int], lineno: int, plain: bool = True) -> bool:
+    if kind != "text":
+        return False
+    return lineno in heading_lines or bool(_HR.match(line)) or _label(line, plain) is not None
+
+
+def _rows(lines, code, headings, start: int, end: int) -> list[tuple[str, Cell]]:
+    """Rows of the section whose heading is on line `start` (1-based), up to `end`."""
+    heads = {h.line: h for h in headings if start < h.line < end}
+    rows: list[tuple[str, Cell]] = []
+    i = start  # 0-based index of the line after the heading
+    while i < end - 1:
+        line, lineno = lines[i], i + 1
+        if code[i] == "text" and (lineno in heads or _HR.match(line) or not line.strip()):
+            label = _plain(heads[lineno].text) if lineno in heads else None
+            i += 1
+            if label and "decision tree" in label.lower():  # the tree is not a row
+                i = next((h - 1 for h in sorted(heads) if h > lineno), end - 1)
+            elif label:
+                i = _labelled(lines, code, heads, i, end, label, "", lineno, rows)
+            continue
+        lab = _label(line) if code[i] == "text" else None
+        if lab:
+            i = _labelled(lines, code, heads, i + 1, end, lab[0], lab[1], lineno, rows)
+            continue
+        i, elements = _chunk(lines, code, heads, i, end)
+        for kind, body, first in elements:  # unlabelled content: notes and code
+            if kind in ("fence", "table"):
+                rows.append((_CODE_ROW, Cell("\n".join(body), (), True, first)))
+            elif kind == "list":
+                rows.append((_NOTES_ROW, Cell("", tuple(body), False, first)))
+            else:
+                rows.append((_NOTES_ROW, Cell(" ".join(body), (), False, first)))
+    return [(k, c) for k, c in rows if c]
+
+
+def _labelled(lines, code, heads, i, end, label, inline, lineno, rows) -> int:
+    """Read the block of one label; append its rows; return the next index."""
+    if "decision tree" in label.lower():
+        return _skip_block(lines, code, heads, i, end)
+    elements: list[tuple[str, list[str], int]] = []
+    if not inline:
+        while i < end - 1 and code[i] == "text" and not lines[i].strip():
+            i += 1
+    if i < end - 1 and (lines[i].strip() or code[i] != "text") and not _is_stop(lines[i], code[i], set(heads), i + 1, plain=False):
+        i, elements = _chunk(lines, code, heads, i, end)
+        # a loose list (blank lines between items) or an intro line ending in ':' goes on
+        while elements and i < end - 1:
+            j = i
+            while j < end - 1 and code[j] == "text" and not lines[j].strip():
+                j += 1
+            if j >= end - 1 or _is_stop(lines[j], code[j], set(heads), j + 1):
+                break
+            last_kind, last_body, _ = elements[-1]
+            nxt = lines[j]
+            loose = last_kind == "list" and code[j] == "text" and (_ITEM.match(nxt) or nxt.startswith("  "))
+            intro = last_kind == "para" and last_body[-1].endswith(":")
+            if not (loose or intro):
+                break
+            i, more = _chunk(lines, code, heads, j, end)
+            elements += more
+    rows.extend(_cells(label, inline, elements, lineno))
+    return i
+
+
+def _skip_block(lines, code, heads, i, end) -> int:
+    """Past a decision tree: its `**Q1:**` lines are not labels."""
+    while i < end - 1 and not _tree_stop(lines[i], code[i], heads, i + 1, 7):
+        i += 1
+    return i
+
+
+def _chunk(lines, code, heads, i, end) -> tuple[int, list[tuple[str, list[str], int]]]:
+    """Consecutive non-blank lines (a fence counts whole) split into list/fence/table/para."""
+    elements: list[tuple[str, list[str], int]] = []
+    heading_lines = set(heads)
+    first = True
+    while i < end - 1:
+        line, kind = lines[i], code[i]
+        if kind == "text" and (not line.strip() or (not first and _is_stop(line, kind, heading_lines, i + 1))):
+            break
+        first = False
+        if kind == "open":
+            elements.append(("fence", [], i + 1))
+        elif kind == "body":
+            if not elements or elements[-1][0] != "fence":
+                elements.append(("fence", [], i + 1))
+            elements[-1][1].append(line)
+        elif kind == "close":
+            i += 1
+            break  # a fence closes its chunk
+        elif line.lstrip().startswith("|"):
+            if not elements or elements[-1][0] != "table":
+                elements.append(("table", [], i + 1))
+            elements[-1][1].append(line.strip())
+        elif m := _ITEM.match(line):
+            if not elements or elements[-1][0] != "list":
+                elements.append(("list", [], i + 1))
+            elements[-1][1].append(m.group(2).strip())
+        elif elements and elements[-1][0] == "list" and line[:1].isspace():
+            elements[-1][1][-1] += " " + line.strip()  # continuation of an item
+        else:
+            if not elements or elements[-1][0] != "para":
+                elements.append(("para", [], i + 1))
+            elements[-1][1].append(line.strip())
+        i += 1
+    return i, elements
+
+
+def _cells(label: str, inline: str, elements, lineno: int) -> list[tuple[str, Cell]]:
+    """Rows from one labelled block (Characteristics items split into their keys)."""
+    split_keys = any(w in label.lower() for w in _CHARACTERISTICS)
+    text: list[str] = [inline] if inline else []
+    items: list[str] = []
+    extra: list[tuple[str, Cell]] = []
+    is_code = False
+    for kind, body, first in elements:
+        if kind == "list":
+            for item in body:
+                km = _KEYED.match(item) if split_keys else None
+                if km:
+                    extra.append((_plain(km.group(1)), Cell(km.group(2).strip(), (), False, first)))
+                else:
+                    items.append(item)
+        elif kind == "fence" and (groups := _fence_items(body)) is not None:
+            for key, values in groups:
+                if key is None:
+                    items.extend(values)
+                else:
+                    extra.append((key, Cell("", tuple(values), False, first)))
+        elif kind in ("fence", "table"):
+            text.append("\n".join(body))
+            is_code = True
+        else:
+            text.append(" ".join(body))
+    joined = ("\n" if is_code else " ").join(t for t in text if t)
+    return [(label, Cell(joined, tuple(items), is_code, lineno))] + extra
+
+
+def _fence_items(body: list[str]) -> list[tuple[str | None, list[str]]] | None:
+    """A fence of `✅ ...` lines and `Key:` groups of items, else None (keep it as code)."""
+    groups: list[tuple[str | None, list[str]]] = [(None, [])]
+    seen = False
+    for line in body:
+        if not line.strip():
+            continue
+        key = _PLAIN_KEY.match(line.strip())
+        if key:
+            groups.append((key.group(1), []))
+        elif _MARK.match(line):
+            m = _ITEM.match(line)
+            groups[-1][1].append((m.group(2) if m else line).strip())
+            seen = True
+        else:
+            return None
+    return [g for g in groups if g[1]] if seen else None
+
+
+def _align(raw: list[list[tuple[str, Cell]]]) -> tuple[tuple[str, ...], list[dict[str, Cell]]]:
+    """Attribute names merged case-insensitively, in an order every pattern agrees with."""
+    display: dict[str, str] = {}
+    order: list[str] = []
+    per_pattern: list[dict[str, Cell]] = []
+    for rows in raw:
+        merged: dict[str, Cell] = {}
+        names = [display.setdefault(" ".join(n.casefold().split()), n) for n, _ in rows]
+        prev = -1
+        for idx, (shown, (_, cell)) in enumerate(zip(names, rows)):
+            if shown not in order:
+                # after this pattern's previous row, else before its next known row, else last
+                later = next((order.index(x) for x in names[idx + 1 :] if x in order), len(order))
+                order.insert(prev + 1 if prev >= 0 else later, shown)
+            prev = order.index(shown)
+            merged[shown] = _merge(merged[shown], cell) if shown in merged else cell
+        per_pattern.append(merged)
+    return tuple(order), per_pattern
+
+
+def _merge(a: Cell, b: Cell) -> Cell:
+    text = "\n\n".join(t for t in (a.text, b.text) if t) if (a.code or b.code) else " ".join(t for t in (a.text, b.text) if t)
+    return Cell(text, a.items + b.items, a.code or b.code, a.line or b.line)
+
+
+# ---------------------------------------------------------------- decision tree
+
+
+def _tree(lines, code, headings, patterns: list[Pattern]) -> DecisionTree | None:
+    """The first `Decision Tree` label or heading followed by `Q1:` / YES / NO lines."""
+    starts: list[tuple[int, int]] = []  # (0-based first line, 1-based label line)
+    for h in headings:
+        if "decision tree" in h.text.lower():
+            starts.append((h.line, h.line))
+    for i, line in enumerate(lines):
+        lab = _label(line) if code[i] == "text" and "**" in line else None
+        if lab and "decision tree" in lab[0].lower():
+            starts.append((i + 1, i + 1))
+    by_line = {h.line: h for h in headings}
+    for first, label_line in sorted(starts):
+        level = by_line[label_line].level if label_line in by_line else 7  # 7: a label
+        end = next((j for j in range(first, len(lines)) if _tree_stop(lines[j], code[j], by_line, j + 1, level)), len(lines))
+        tree = _parse_tree(lines, first, end, label_line, patterns)
+        if tree:
+            return tree
+    return None
+
+
+def _tree_stop(line: str, kind: str, by_line: dict[int, Heading], lineno: int, level: int) -> bool:
+    """A heading of the tree's level or higher; after a label also a rule or another label."""
+    h = by_line.get(lineno)
+    if h is not None:
+        return h.level <= level
+    if level < 7 or kind != "text" or _QUESTION.match(line.strip()) or _ANSWER.match(line.strip()):
+        return False
+    return bool(_HR.match(line)) or _label(line) is not None
+
+
+def _parse_tree(lines, first: int, end: int, label_line: int, patterns: list[Pattern]) -> DecisionTree | None:
+    raw: list[list] = []  # [id, text, yes, no, line]
+    for i in range(first, end):
+        line = lines[i].strip().strip("`")
+        if m := _QUESTION.match(line):
+            raw.append([f"Q{int(m.group(1))}", _plain(m.group(2)), None, None, i + 1])
+        elif raw and (m := _ANSWER.match(line)):
+            slot = 2 if m.group(1).lower() == "yes" else 3
+            if raw[-1][slot] is None:
+                raw[-1][slot] = _plain(m.group(2))
+    complete: dict[str, list] = {}
+    for q in raw:
+        if q[2] and q[3] and q[0] not in complete:
+            complete[q[0]] = q
+    if not complete:
+        return None
+    questions = tuple(
+        Question(qid, text, _outcome(yes, complete, patterns), _outcome(no, complete, patterns), line)
+        for qid, text, yes, no, line in complete.values()
+    )
+    return DecisionTree(questions, label_line)
+
+
+def _outcome(text: str, questions: dict, patterns: list[Pattern]) -> Outcome:
+    """Goto when the text names an existing question, else the pattern it names, else text."""
+    g = _GOTO.match(text)
+    if g and f"Q{int(g.group(1)[1:])}" in questions:
+        return Outcome(text, goto=f"Q{int(g.group(1)[1:])}")
+    p = match_pattern(text, patterns)
+    return Outcome(text, pattern=p.name if p else None)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.casefold()).split())
+
+
+def match_pattern(text: str, patterns: list[Pattern] | tuple[Pattern, ...]) -> Pattern | None:
+    """The pattern an outcome names: exact name (case-insensitive) first, else the longest
+    pattern name contained in it as whole words (None when names that do not contain each
+    other both occur)."""
+    want = _norm(re.sub(r"^(?:use|choose|pick|apply)\s+", "", text.strip(), flags=re.IGNORECASE))
+    for p in patterns:
+        if want in {_norm(p.name), _norm(f"{p.name} {p.qualifier}"), _norm(p.title)}:
+            return p
+    hits = [p for p in patterns if _norm(p.name) and re.search(rf"(?<!\w){re.escape(_norm(p.name))}(?!\w)", want)]
+    if not hits:
+        return None
+    best = max(hits, key=lambda p: len(_norm(p.name)))
+    return best if all(_norm(p.name) in _norm(best.name) for p in hits) else None
