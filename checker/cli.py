@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import Config, ConfigError, load as load_config
+from .config import Config, ConfigError, check_selectors, load as load_config
 from .engine import EXIT_CODES_HELP, EXIT_USAGE, Result, exit_code, run
 from .targets import TargetError, plan, selected
 
@@ -110,10 +110,13 @@ def _apply_flags(config: Config, fail_on, select, ignore, root) -> Config:
     changes = {}
     if fail_on:
         changes["fail_on"] = fail_on
-    if select:
-        changes["select"] = _split(select)
-    if ignore:
-        changes["ignore"] = config.ignore + _split(ignore)
+    try:  # a typo in --select would silently check nothing
+        if select:
+            changes["select"] = check_selectors("--select", _split(select))
+        if ignore:
+            changes["ignore"] = config.ignore + check_selectors("--ignore", _split(ignore))
+    except ConfigError as exc:
+        fail(str(exc))
     if root:
         changes["root"] = root
     return replace(config, **changes)
@@ -162,6 +165,11 @@ def _append_step_summary(result: Result) -> None:
         fail(f"{path}: cannot append the step summary: {exc.strerror or exc}")
 
 
+def _printable(text: str) -> str:
+    """Text any stdout can take: undecodable file-name bytes shown as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> None:
     from .reporters import REPORTERS
 
@@ -176,7 +184,7 @@ def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> N
         except OSError as exc:
             fail(f"{output}: cannot write: {exc.strerror}")
     else:
-        click.echo(text, nl=False)
+        click.echo(_printable(text), nl=False, color=bool(color))  # click strips ANSI off a non-tty unless told
     if fmt == "github":
         _append_step_summary(result)
 
@@ -213,6 +221,6 @@ def _emit_diff(patches: list, output: str | None, result: Result, fail_on: str) 
         except OSError as exc:
             fail(f"{output}: cannot write: {exc.strerror}")
     else:
-        click.echo(text, nl=False)
+        click.echo(_printable(text), nl=False)
     code = exit_code(result, fail_on)
     sys.exit(code if code == EXIT_USAGE or not patches else max(code, 1))

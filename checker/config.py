@@ -4,6 +4,7 @@ Precedence: rule defaults < config file < CLI flags.
 """
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -212,20 +213,31 @@ def load(path: Path | None = None, cwd: Path | None = None) -> Config:
 
 
 def _load_file(path: Path, required: bool) -> Config | None:
+    shown = _shown(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        raise ConfigError(f"{shown}: no such file") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: cannot read: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml" or "tool" in data:
         table = data.get("tool", {}).get("sima-check")
         if table is None:
-            return Config(source=str(path)) if required else None
-        return from_mapping(table, str(path))
-    return from_mapping(data, str(path))
+            return Config(source=shown) if required else None
+        return from_mapping(table, shown)
+    return from_mapping(data, shown)
+
+
+def _shown(path: Path) -> str:
+    """A config path as messages show it: relative to the working directory, `/` separated."""
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 def config_fields() -> list[str]:

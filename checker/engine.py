@@ -103,7 +103,7 @@ def check_entry(entry: Entry, kb: KnowledgeBase, config: Config, rules: list[Rul
     else:
         chosen = rules
         ctx.resolved = [(ref, kb.resolve(ref, entry)) for ref in entry.references]
-    ignored = {r.code for o in config.overrides if o.matches(entry.relpath) for r in map(lookup, o.ignore) if r}
+    ignored = {r.code for o in config.overrides if o.matches(entry.relpath) for r in RULES if _matches(r, o.ignore)}
     findings: list[Finding] = []
     for late in (False, True):
         for rule in chosen:
@@ -156,6 +156,11 @@ def _suppress(entry: Entry, findings: list[Finding], display: str, config: Confi
     return kept
 
 
+def printable(path: str) -> str:
+    """A path safe to print: undecodable bytes of a file name shown as `\\xNN`."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def display_prefix(root: Path, cwd: Path | None = None) -> str:
     """The root as shown in output: relative to the working directory, '/' separated."""
     rel = os.path.relpath(os.path.abspath(root), os.path.abspath(cwd or Path.cwd()))
@@ -172,8 +177,9 @@ def run(kb: KnowledgeBase, config: Config, root: Path, only: set[str] | None = N
             continue
         entry = kb.entries[rel]
         result.files_checked += 1
-        result.files.append(prefix + rel)
+        shown = printable(prefix + rel)
+        result.files.append(shown)
         result.entries_checked += entry.kind == "entry"
-        result.findings.extend(check_entry(entry, kb, config, rules, prefix + rel))
+        result.findings.extend(check_entry(entry, kb, config, rules, shown))
     result.findings.sort()
     return result

@@ -288,13 +288,13 @@ def apply(fixes: list[FileFix], root: Path) -> list[str]:
         try:
             with open(fix.path, "rb") as fh:
                 if fh.read() != fix.before:
-                    errors.append(f"{fix.path}: changed on disk while being checked; not fixed")
+                    errors.append(f"{shown(fix.path)}: changed on disk while being checked; not fixed")
                     continue
             atomic_write(fix.path, fix.after, root)
         except OSError as exc:
-            errors.append(f"{fix.path}: cannot read: {exc.strerror or exc}")
+            errors.append(f"{shown(fix.path)}: cannot read: {exc.strerror or exc}")
         except WriteError as exc:
-            errors.append(str(exc))
+            errors.append(f"{shown(fix.path)}: {exc}")
     return errors
 
 
@@ -330,13 +330,19 @@ def _keepends(data: bytes) -> list[str]:
     return out
 
 
+def shown(path: Path, cwd: Path | None = None) -> str:
+    """A path as output shows it: relative to the working directory, `/` separated."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(cwd or Path.cwd())).replace(os.sep, "/")
+    return rel.encode("utf-8", "backslashreplace").decode("utf-8")  # undecodable file names
+
+
 def unified_diff(fixes: list[FileFix], cwd: Path | None = None) -> str:
     """A unified diff of the fixes, paths relative to `cwd` with `a/` and `b/` prefixes."""
     chunks = []
     for fix in fixes:
-        shown = os.path.relpath(os.path.abspath(fix.path), os.path.abspath(cwd or Path.cwd())).replace(os.sep, "/")
-        shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")  # undecodable file names
-        for line in difflib.unified_diff(_keepends(fix.before), _keepends(fix.after), f"a/{shown}", f"b/{shown}"):
+        name = shown(fix.path, cwd)
+        end = "\t" if " " in name else ""  # GNU patch reads a name with spaces up to a tab
+        for line in difflib.unified_diff(_keepends(fix.before), _keepends(fix.after), f"a/{name}{end}", f"b/{name}{end}"):
             if line.endswith("\r"):
                 line += "\n"  # a lone CR ending: keep the diff one line per line
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

@@ -6,7 +6,7 @@ import re
 
 from .model import Entry, Fence, HeaderField, Heading, Keyword, Reference, Suppression
 from .refid import RefIdGrammar, grammar as default_grammar
-from .refs import NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, scan_line, scan_relationship
+from .refs import NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, may_cite, scan_line, scan_relationship
 from .slug import unique_slugs
 from .text import Decoded, decode
 
@@ -18,6 +18,7 @@ _SUPPRESS = re.compile(
     r"<!--\s*sima-check:\s*(disable|disable-next-line)\s*=\s*([\w ,-]+?)\s*(?:--[^>]*)?-->"
 )
 _HEADING_WORDS = re.compile(r"[^a-z0-9 -]")
+_HARD_BREAK = re.compile(r"\\$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 _FILE_TITLE = re.compile(r"(?:File:\s*)?[^\s/]+(?: [^\s/]+)*\.md\Z", re.IGNORECASE)
 # `## Title {#custom-id .class}`: attr_list's explicit id replaces the generated slug.
@@ -63,6 +64,8 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
         line = lines[i]
         if fence_char:
             in_code[i] = True
+            if fence_char not in line[:4]:  # a closing fence starts within the first 4 columns
+                continue
             m = _FENCE.match(line)
             if m and m.group(2)[0] == fence_char and len(m.group(2)) >= fence_len and not m.group(3).strip():
                 fences.append(Fence(fence_line, fence_info, True))
@@ -75,7 +78,7 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 fence_line, fence_info = i + 1, m.group(3).strip()
                 in_code[i] = True
                 continue
-        if line[:4].lstrip().startswith("#"):
+        if "#" in line[:4]:  # cheap pre-test; the pattern decides
             m = _HEADING.match(line)
             if m:
                 raw_headings.append((len(m.group(1)), (m.group(2) or "").strip(), i + 1))
@@ -119,13 +122,12 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 codes = tuple(c.strip() for c in m.group(2).split(",") if c.strip())
                 scope = "file" if m.group(1) == "disable" else "next-line"
                 suppressions.append(Suppression(lineno, codes, scope, 0 if scope == "file" else lineno + 1))
-        context = "xref" if section_of[i] else "prose"
         if "**" in line:
             m = _FIELD.match(line)
             if m:
                 label = m.group(1).strip()
                 key = " ".join(label.lower().split())
-                value = re.sub(r"\\$", "", m.group(2)).strip()
+                value = _HARD_BREAK.sub("", m.group(2)).strip()
                 fields.append(HeaderField(label, key, value, lineno, m.start(2) + 1, lineno < header_stop))
                 if (key == "ref-id" and lineno < header_stop) or key in NON_REFERENCE_KEYS:
                     no_mentions_line = lineno
@@ -136,7 +138,9 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
             continue  # the title names this file (SIMA101), it cites nothing
         if lineno in file_titles:
             continue  # a later `# File: X.md` title (concatenated files) is SIMA502's, not a citation
-        refs.extend(scan_line(line, lineno, g, context, own_refid_line=lineno == no_mentions_line))
+        if may_cite(line, g):  # most lines cite nothing; skip the full scan for them
+            context = "xref" if section_of[i] else "prose"
+            refs.extend(scan_line(line, lineno, g, context, own_refid_line=lineno == no_mentions_line))
 
     keywords, keywords_line = _keywords(lines, in_code, headings, keyword_heading, fields)
 

@@ -95,6 +95,14 @@ _MENTION_HINT = re.compile(r"-(?<=[A-Z0-9]-)[A-Za-z0-9]")
 _HINTED: dict[RefIdGrammar, bool] = {}
 
 
+def may_cite(line: str, grammar: RefIdGrammar) -> bool:
+    """A cheap pre-test: False only when `scan_line` finds nothing (keep it in step with it)."""
+    return (
+        "`" in line or "](" in line or ".md" in line or ".MD" in line or "/sima/" in line
+        or "/SIMA/" in line or ("-" in line and _may_mention(grammar, line))
+    )
+
+
 def _may_mention(grammar: RefIdGrammar, line: str) -> bool:
     hinted = _HINTED.get(grammar)
     if hinted is None:

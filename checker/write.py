@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 class WriteError(Exception):
-    """A file that could not (or must not) be written; the message names it."""
+    """A file that could not (or must not) be written; the message says why."""
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -28,13 +28,13 @@ def atomic_write(path: Path, data: bytes, root: Path) -> None:
     """Replace `path` (an existing regular file under `root`) with `data`, atomically."""
     path = Path(path)
     if not inside(path, root):
-        raise WriteError(f"{path}: outside the knowledge base root; not written")
+        raise WriteError("outside the knowledge base root; not written")
     if path.is_symlink():
-        raise WriteError(f"{path}: is a symlink; not written")
+        raise WriteError("a symlink; not written")
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError as exc:
-        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot write: {exc.strerror or exc}") from None
     fd, tmp = -1, ""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -47,7 +47,7 @@ def atomic_write(path: Path, data: bytes, root: Path) -> None:
         os.replace(tmp, path)
         tmp = ""
     except OSError as exc:
-        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot write: {exc.strerror or exc}") from None
     finally:
         if fd >= 0:
             os.close(fd)

@@ -397,7 +397,41 @@ def test_undecodable_file_name_is_not_written_into_the_title(tmp_path, monkeypat
     path = os.path.join(os.fsencode(root), b"caf\xe9.md")
     with open(path, "wb") as fh:
         fh.write(b"# x.md\n")
-    code, out, err = cli(tmp_path, monkeypatch, "--fix")
-    assert code == 1 and "SIMA101" in out and "Traceback" not in err
+    assert cli(tmp_path, monkeypatch, "--diff")[:2] == (1, "")
+    code, _, err = cli(tmp_path, monkeypatch, "--fix", "--output", "report.txt")
+    assert code == 1 and "SIMA101" in (tmp_path / "report.txt").read_text() and err == ""
     with open(path, "rb") as fh:
         assert fh.read() == b"# x.md\n"
+
+
+def test_write_failure_is_a_one_line_error_and_exit_2(tmp_path, monkeypatch):
+    import checker.write
+
+    root = write_kb(tmp_path, {"ro/DEC-90.md": entry("DEC-90.md", total=3, location="/sima/ro/")})
+    before = snapshot(root)
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(checker.write.os, "replace", refuse)
+    code, _, err = cli(tmp_path, monkeypatch, "--fix")
+    assert code == 2
+    assert err == "sima-check: error: sima/ro/DEC-90.md: cannot write: Permission denied\n"
+    assert snapshot(root) == before  # the temporary file is gone too
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_applies_with_git_apply_and_gives_what_fix_gives(tmp_path, monkeypatch):
+    import subprocess
+
+    files = {"a b/DEC-90 x.md": entry("DEC-90 x.md", total=3, location="/sima/", nl="\r\n", refid="DEC-90"),
+             "DEC-91.md": entry("DEC-91.md", body="see dec-90 x.md").rstrip("\n")}
+    write_kb(tmp_path / "one", files)
+    write_kb(tmp_path / "two", files)
+    code, _, _ = cli(tmp_path / "one", monkeypatch, "--diff", "--output", str(tmp_path / "p.diff"))
+    assert code == 1 and b"--- a/sima/a b/DEC-90 x.md\t\n" in (tmp_path / "p.diff").read_bytes()
+    cli(tmp_path / "two", monkeypatch, "--fix")
+    subprocess.run(["git", "apply", "-p1", str(tmp_path / "p.diff")], cwd=tmp_path / "one", check=True, capture_output=True)
+    assert snapshot(tmp_path / "one" / "sima").keys() == snapshot(tmp_path / "two" / "sima").keys()
+    for rel in files:
+        assert (tmp_path / "one" / "sima" / rel).read_bytes() == (tmp_path / "two" / "sima" / rel).read_bytes()

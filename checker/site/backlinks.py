@@ -10,6 +10,7 @@ from .links import Linker, Resolved, esc, target_of
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _CONTEXT_MAX = 160
+_MD_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)\n]*\)")
 
 
 @dataclass(frozen=True)
@@ -36,25 +37,44 @@ def collect(entries: Mapping[str, Entry], resolved: Mapping[str, Resolved]) -> d
             if target is None or target == source or (target, source, ref.line) in seen:
                 continue
             seen.add((target, source, ref.line))
-            out.setdefault(target, []).append(_backlink(entry, ref.line, ref.column, ref.raw))
+            out.setdefault(target, []).append(_backlink(entry, ref.line, ref.column, ref.raw, ref.syntax))
     return out
 
 
-def _backlink(entry: Entry, line: int, column: int, raw: str) -> Backlink:
+def _backlink(entry: Entry, line: int, column: int, raw: str, syntax: str) -> Backlink:
     text = entry.line_text(line)
-    start = text.find(raw, max(0, column - 2)) if raw else -1
+    start = _locate(text, raw, column, syntax)
     if start < 0:
         start, raw = column - 1, ""
     before, after = text[:start], text[start + len(raw) :]
     before = _BULLET.sub("", before) if _BULLET.match(text) else before.lstrip()
-    room = max(0, _CONTEXT_MAX - len(raw))
+    before, hit, after = _plain(before), _plain(raw), _plain(after)
+    room = max(0, _CONTEXT_MAX - len(hit))
     if len(before) > room // 2:
         before = "\u2026" + before[-(room // 2):]
     if len(after) > room - len(before):
         after = after[: max(0, room - len(before))] + "\u2026"
     heading = next((h for h in reversed(entry.headings) if h.level >= 2 and h.line < line), None)
     section, slug = (heading.text, heading.slug) if heading else ("", "")
-    return Backlink(entry.relpath, line, before, raw, after.rstrip(), section, slug)
+    return Backlink(entry.relpath, line, before, hit, after.rstrip(), section, slug)
+
+
+def _locate(text: str, raw: str, column: int, syntax: str) -> int:
+    """Where `raw` starts on its line (a link's column points inside it, at the target)."""
+    if not raw:
+        return -1
+    if text[column - 1 : column - 1 + len(raw)] == raw:
+        return column - 1
+    if syntax == "link":
+        pos = text.rfind(raw, 0, column)
+        return pos if pos >= 0 and pos + len(raw) >= column else text.find(raw)
+    return text.find(raw, max(0, column - 2))
+
+
+def _plain(md: str) -> str:
+    """Markdown inline syntax reduced to its text: links to their labels, no emphasis marks."""
+    md = _MD_LINK.sub(lambda m: m.group(1), md)
+    return md.replace("**", "").replace("__", "").replace("`", "")
 
 
 def backlinks_html(items: list[Backlink], titles: Mapping[str, str], refids: Mapping[str, str], linker: Linker) -> str:

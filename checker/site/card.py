@@ -91,7 +91,7 @@ def compliance_html(findings: list[Finding], rule_href: RuleHref) -> str:
     if not loud:
         note = f" ({len(quiet)} note{'s' if len(quiet) != 1 else ''})" if quiet else ""
         head = (
-            '<div class="admonition success sima-compliance sima-compliance--clean">'
+            '<div class="admonition success sima-compliance sima-compliance--clean" data-search-exclude>'
             f'<p class="admonition-title">Compliance: clean{note}</p>'
         )
     else:
@@ -102,7 +102,7 @@ def compliance_html(findings: list[Finding], rule_href: RuleHref) -> str:
             f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning")) if n
         )
         head = (
-            f'<div class="admonition {kind} sima-compliance sima-compliance--{"error" if errors else "warning"}">'
+            f'<div class="admonition {kind} sima-compliance sima-compliance--{"error" if errors else "warning"}" data-search-exclude>'
             f'<p class="admonition-title">Compliance: {counts}</p>' + _finding_list(loud, rule_href)
         )
     if quiet:

@@ -135,7 +135,7 @@ def _outcome_json(o: Outcome, pset: PatternSet, page_url: str) -> dict:
 
 
 def tree_json(pset: PatternSet, page_url: str) -> str:
-    """The tree as JSON safe inside `<script>`: `<`, `>`, `&` written as \\u escapes."""
+    """The tree as JSON with `<`, `>`, `&` written as \\u escapes (safe even inside `<script>`)."""
     tree: DecisionTree = pset.tree  # type: ignore[assignment]
     data = {
         "start": tree.start,
@@ -179,8 +179,12 @@ def selector_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
             f"{_e(q.id)}: {_inline(q.text)}</span><ul>"
             f"<li>Yes \u2192 {yes}</li><li>No \u2192 {no}</li></ul></li>"
         )
+    # The tree rides in an attribute, not in <script type="application/json">: Material's
+    # instant navigation re-inserts every <script> of the page without its attributes, which
+    # runs the JSON as JavaScript (a SyntaxError) and loses the element's class.
     return "\n".join([
-        f'<div class="sima-selector" data-tree-id="{_e(tree_id)}" id="{_e(tree_id)}">',
+        f'<div class="sima-selector" data-tree-id="{_e(tree_id)}" id="{_e(tree_id)}"'
+        f' data-tree="{_e(tree_json(pset, page_url))}">',
         '<p class="sima-selector-title"><strong>Which pattern fits?</strong> '
         "Follow the entry's decision tree.</p>",
         '<ol class="sima-tree-static">',
@@ -195,7 +199,6 @@ def selector_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
         '<ol class="sima-path"></ol>',
         '<p><button type="button" data-action="restart">Start over</button></p>',
         "</div>",
-        f'<script type="application/json" class="sima-tree">{tree_json(pset, page_url)}</script>',
         "</div>",
     ])
 

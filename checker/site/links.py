@@ -203,14 +203,15 @@ def _span(entry: Entry, ref: Reference, res: Resolution, line: str) -> Span | No
 
 
 def _find(line: str, raw: str, column: int, before: bool = False) -> int:
-    """Start of `raw` in `line` at `column`, or the occurrence containing it (links)."""
+    """Start of `raw` in `line` at `column`, or of the occurrence around it (a link's column
+    points at its target, inside the match)."""
     if line[column : column + len(raw)] == raw:
         return column
     if before:
-        pos = line.rfind(raw, 0, column + 1)
+        pos = line.find(raw)
         while pos >= 0 and pos + len(raw) <= column:
-            pos = line.rfind(raw, 0, pos)
-        return pos
+            pos = line.find(raw, pos + 1)
+        return pos if 0 <= pos <= column else -1
     return line.find(raw, max(0, column - 2))
 
 

@@ -91,7 +91,8 @@ def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
     """An HTML table; cells are already-escaped HTML."""
     th = "".join(f"<th>{h}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="sima-table {cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    # no class on the table itself: Material styles `table:not([class])`
+    return f'<div class="sima-table {cls}"><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def _block(*parts: str) -> str:
@@ -326,7 +327,7 @@ def compliance_page(data: SiteData, linker: Linker, paths: Paths) -> str:
                 + _rule_ref(f.code, f.rule, linker, paths) + f" {inline(f.message)}</li>"
                 for f in sorted(fs, key=lambda f: (-f.severity, f.line, f.code))
             )
-            details.append(f"<details><summary>{entry_link(rel, data, linker)} ({len(fs)})</summary><ul class=\"sima-findings\">{items}</ul></details>")
+            details.append(f"<details data-search-exclude><summary>{entry_link(rel, data, linker)} ({len(fs)})</summary><ul class=\"sima-findings\">{items}</ul></details>")
     by_rule = Counter((f.code, f.rule, str(f.severity)) for fs in data.findings.values() for f in fs)
     rule_rows = [
         [_rule_ref(code, name, linker, paths), esc(sev), str(n)]
@@ -338,7 +339,7 @@ def compliance_page(data: SiteData, linker: Linker, paths: Paths) -> str:
         f'<p class="sima-lead">{len(data.kb.entries)} files checked with the project\'s <code>[tool.sima-check]</code> '
         f'settings: {c["error"]} errors, {c["warning"]} warnings, {c["info"]} infos. '
         f"Error findings {_mode_text(data.mode)}.</p>",
-        "## Files", _table(["File", "Kind", "Errors", "Warnings", "Info", "Rules"], rows, "sima-compliance-table"),
+        "## Files", _table(["File", "Kind", "Errors", "Warnings", "Info", "Rules"], rows, "sima-compliance-table").replace("<div ", "<div data-search-exclude ", 1),
         "## Findings by rule", _table(["Rule", "Severity", "Findings"], rule_rows) if rule_rows else "<p>No findings.</p>",
     ]
     if details:
@@ -407,5 +408,5 @@ def rule_page(rule: Rule, data: SiteData, linker: Linker, paths: Paths) -> str:
         f"<li>{entry_link(rel, data, linker)} <span class=\"sima-finding__where\">line {f.line}</span> {inline(f.message)}</li>"
         for rel, f in hits
     )
-    parts += ["## In this knowledge base", f'<ul class="sima-findings">{items}</ul>' if hits else "<p>No findings.</p>"]
+    parts += ["## In this knowledge base", f'<ul class="sima-findings" data-search-exclude>{items}</ul>' if hits else "<p>No findings.</p>"]
     return _block(*parts)

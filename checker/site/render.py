@@ -129,7 +129,7 @@ def folder_title(name: str) -> str:
     return humanize(name) or name
 
 
-def _shorten(text: str, limit: int = 60) -> str:
+def _shorten(text: str, limit: int = 48) -> str:
     text = " ".join(text.split()).rstrip(".")
     if len(text) <= limit:
         return text

@@ -1,10 +1,13 @@
 """The comparison page: tables, the KB-wide pattern list, the selector and its escaping."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import threading
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import markdown
@@ -130,8 +133,8 @@ def test_selector_markup_and_tree_json():
         assert doc.all(tag, cls), cls
     assert {a.get("data-answer") for a in doc.all("button")} >= {"yes", "no"}
     assert any(a.get("data-action") == "restart" for a in doc.all("button"))
-    (attrs, body), = doc.scripts
-    assert attrs == {"type": "application/json", "class": "sima-tree"}
+    assert doc.scripts == []  # the tree is in data-tree (Material re-runs <script>s as JS)
+    body = selector["data-tree"]
     data = json.loads(body)
     assert data["start"] == "Q1"
     assert data["questions"]["Q1"]["yes"] == {
@@ -140,7 +143,7 @@ def test_selector_markup_and_tree_json():
     }
     assert data["questions"]["Q1"]["no"] == {"goto": "Q2"}
     assert data["questions"]["Q3"]["no"]["pattern"] == "Asynchronous"
-    assert "\\u003c 1 second" in body  # `<` never appears raw inside the script
+    assert "\\u003c 1 second" in body  # `<` is a \\u escape even in the JSON
 
 
 def test_no_selector_without_a_tree():
@@ -235,8 +238,9 @@ def test_hostile_entry_is_escaped():
         for key in ("href", "src", "action", "formaction"):
             value = (attrs.get(key) or "").replace(" ", "").lower()
             assert not value.startswith(("javascript:", "data:", "vbscript:", "//")), (tag, attrs)
-    assert [a for a, _ in doc.scripts] == [{"type": "application/json", "class": "sima-tree"}]
-    body = doc.scripts[0][1]
+    assert doc.scripts == []
+    (selector,) = doc.all("div", "sima-selector")
+    body = selector["data-tree"]
     assert "<" not in body and ">" not in body
     data = json.loads(body)
     assert data["questions"]["Q1"]["text"] == EVIL + "?"  # data survives, only escaped
@@ -346,3 +350,55 @@ def test_selector_with_instant_navigation_and_without_js(tmp_path):
             assert static.locator(".sima-tree-static > li").count() == 3
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_selector_survives_material_instant_navigation(tmp_path):
+    sync_playwright = _browser()
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    for name in ASSETS:
+        shutil.copy(ASSET_DIR / name, docs / "assets" / name)
+    entry, pset = seed()
+    (docs / "entry.md").write_text("# Entry\n\n" + "".join(f"## {p.title}\n\ntext\n\n" for p in pset.patterns))
+    (docs / "comparison.md").write_text(comparison_page([(entry, pset, "../entry/")]), encoding="utf-8")
+    (docs / "index.md").write_text("# Home\n\n[Compare the patterns](comparison.md)\n")
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        (tmp_path / "mkdocs.yml").write_text(
+            f"site_name: t\nsite_url: {base}\ntheme:\n  name: material\n  font: false\n"
+            "  features: [navigation.instant]\nextra_javascript: [assets/selector.js]\n"
+            "extra_css: [assets/selector.css]\nnav: [index.md, comparison.md, entry.md]\n"
+        )
+        build(load_config(str(tmp_path / "mkdocs.yml")))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.goto(base)
+                page.evaluate("window.simaMarker = 1")
+                page.locator("article a", has_text="Compare the patterns").click()
+                page.wait_for_selector('.sima-selector[data-sima-ready="1"]')
+                assert page.evaluate("window.simaMarker") == 1  # no full reload: instant navigation
+                for answer in ("no", "no", "yes"):
+                    page.locator(f'.sima-selector button[data-answer="{answer}"]').click()
+                assert page.locator(".sima-result a").text_content() == "Streaming"
+                assert errors == []
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep pytest output clean
+        pass

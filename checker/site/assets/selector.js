@@ -16,10 +16,13 @@
   }
 
   function readTree(root) {
+    // data-tree (what comparison.py writes); a <script type="application/json" class="sima-tree">
+    // child is read too, for pages that do not use Material's instant navigation
     var node = root.querySelector("script.sima-tree");
-    if (!node) return null;
+    var text = root.getAttribute("data-tree") || (node ? node.textContent : "");
+    if (!text) return null;
     try {
-      var tree = JSON.parse(node.textContent);
+      var tree = JSON.parse(text);
       if (!tree || typeof tree.questions !== "object" || !tree.questions[tree.start]) return null;
       return tree;
     } catch (err) {
