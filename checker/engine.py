@@ -169,15 +169,19 @@ def display_prefix(root: Path, cwd: Path | None = None) -> str:
 
 def run(kb: KnowledgeBase, config: Config, root: Path, only: set[str] | None = None, cwd: Path | None = None) -> Result:
     """Check every entry of the KB (or just `only`, against the whole KB)."""
+    chosen = (kb.entries[rel] for rel in sorted(kb.entries) if only is None or rel in only)
+    return check_entries(chosen, kb, config, root, cwd)
+
+
+def check_entries(entries: Iterable[Entry], kb: KnowledgeBase, config: Config, root: Path, cwd: Path | None = None) -> Result:
+    """Check these entries, in this order, against `kb` (the parallel path passes a KB of
+    skeletons and the full entries one at a time; see pipeline.py)."""
     rules = active_rules(config)
     prefix = display_prefix(root, cwd)
     result = Result()
-    for rel in sorted(kb.entries):
-        if only is not None and rel not in only:
-            continue
-        entry = kb.entries[rel]
+    for entry in entries:
         result.files_checked += 1
-        shown = printable(prefix + rel)
+        shown = printable(prefix + entry.relpath)
         result.files.append(shown)
         result.entries_checked += entry.kind == "entry"
         result.findings.extend(check_entry(entry, kb, config, rules, shown))

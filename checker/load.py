@@ -5,7 +5,9 @@ inside the root. Nothing outside the root is ever opened.
 """
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -56,12 +58,27 @@ def _excluded(rel: str, config: Config) -> bool:
     return any(fnmatchcase(rel, g) or fnmatchcase(rel + "/", g) for g in config.exclude)
 
 
+def read_bytes(root: Path, rel: str) -> bytes:
+    """One file's bytes (raises OSError when it cannot be read)."""
+    if not stat.S_ISREG(os.stat(root / rel).st_mode):  # a FIFO would block forever, a device never end
+        raise OSError(errno.EINVAL, "not a regular file")
+    with open(root / rel, "rb") as fh:
+        return fh.read()
+
+
+def parse_file(rel: str, data: bytes, config: Config) -> Entry:
+    """Parse one file's bytes with the kind and REF-ID grammar the settings give it."""
+    return parse_bytes(rel, data, classify(rel, config.kind_globs()), grammar(config.refid_patterns))
+
+
+def outside_entry(rel: str, config: Config) -> Entry:
+    """The stand-in for a symlink leading outside the root: never read, only reported."""
+    return Entry(relpath=rel, kind=classify(rel, config.kind_globs()), text="", lines=(), line_count=0)
+
+
 def read_entry(root: Path, rel: str, config: Config) -> Entry:
     """Read and parse one file (raises OSError when it cannot be read)."""
-    with open(root / rel, "rb") as fh:
-        data = fh.read()
-    kind = classify(rel, config.kind_globs())
-    return parse_bytes(rel, data, kind, grammar(config.refid_patterns))
+    return parse_file(rel, read_bytes(root, rel), config)
 
 
 def load(root: Path, config: Config) -> Loaded:
@@ -75,6 +92,6 @@ def load(root: Path, config: Config) -> Loaded:
         except OSError as exc:
             errors.append((rel, exc.strerror or str(exc)))
     for rel in outside:
-        entries.append(Entry(relpath=rel, kind=classify(rel, config.kind_globs()), text="", lines=(), line_count=0))
+        entries.append(outside_entry(rel, config))
     kb = KnowledgeBase(entries, frozenset(other), frozenset(outside))
     return Loaded(kb, root, errors)

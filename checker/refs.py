@@ -5,6 +5,7 @@ import re
 from dataclasses import replace
 from urllib.parse import unquote
 
+from .inline import code_spans, links
 from .model import Reference
 from .refid import DEFAULT_PATTERNS, RefIdGrammar
 
@@ -13,11 +14,11 @@ RELATIONSHIP_KEYS = frozenset({"related", "related to", "inherits from", "used i
 # `**Next Available:** DEC-24` in REF-ID directories.
 NON_REFERENCE_KEYS = frozenset({"range", "next available"})
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.){0,500})\]\(\s*(<[^>\n]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
 _URL = re.compile(r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]{1,15}://|mailto:|www\.)[^\s)>\]]*")
 _KB_PATH = re.compile(r"/sima/[^\n`*()\[\]<>|\"]{0,400}?\.md(?![\w])", re.IGNORECASE)
-_REL_PATH = re.compile(r"(?<![\w/.%-])(?:\.{1,2}/)*[\w.-]+(?:/[\w.-]+)+\.md(?![\w])", re.IGNORECASE)
+# `../x/y.md`: `.` and `..` are segments too (a separate `(?:\.{1,2}/)*` prefix backtracks
+# quadratically on a long run of `../`).
+_REL_PATH = re.compile(r"(?<![\w/.%-])[\w.-]+(?:/[\w.-]+)+\.md(?![\w])", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w/.%-])[\w.-]*\w\.md(?![\w])", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")  # two letters at least: `C:/x.md` is a path
 # Globs and template placeholders (`AP-*.md`, `NMP##-PROJECT-...md`, `[PROJECT_ID]/x.md`) name
@@ -29,8 +30,29 @@ _PLACEHOLDER_BEFORE = re.compile(r"(?:[\w-]\*|[?\]}#])$")  # `AP-*-x.md`, `[ID]-
 _ABS_SPACED_LEAD = re.compile(r"(?:^|(?<=[\s`(>*|]))/[\w.-]+(?:/[\w.-]+)*/[\w .&'-]*$")
 
 
-def _blank(line: str, start: int, end: int) -> str:
-    return line[:start] + " " * (end - start) + line[end:]
+def _blank(line: str, spans: list[tuple[int, int]]) -> str:
+    """The line with every (start, end) span, sorted and disjoint, replaced by spaces."""
+    if not spans:
+        return line
+    pieces, pos = [], 0
+    for start, end in spans:
+        pieces += [line[pos:start], " " * (end - start)]
+        pos = end
+    pieces.append(line[pos:])
+    return "".join(pieces)
+
+
+def _before(line: str, spans: list[tuple[int, int]], start: int, width: int) -> str:
+    """`line[start - width:start]` with the spans found so far blanked (linear, unlike
+    re-blanking the whole line after each match)."""
+    lo = max(0, start - width)
+    text = line[lo:start]
+    for s, e in reversed(spans):
+        if e <= lo:
+            break
+        a, b = max(s, lo) - lo, min(e, start) - lo
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def is_external(target: str) -> bool:
@@ -54,34 +76,43 @@ def scan_line(
     if "`" in line:
         line = _mask_code(line, refs, lineno, context)
     if "](" in line:
-        for m in _LINK.finditer(line):
-            raw_target = m.group(2).strip("<>").strip()
-            line = _blank(line, m.start(), m.end())
+        spans = []
+        for start, end, target_start, target in links(line):
+            spans.append((start, end))
+            raw_target = target.strip("<>").strip()
             if not raw_target or is_external(raw_target):
                 continue
             path, anchor = split_anchor(raw_target)
             refs.append(
-                Reference(m.group(0), unquote(path), "link", lineno, m.start(2) + 1, anchor, context)
+                Reference(line[start:end], unquote(path), "link", lineno, target_start + 1, anchor, context)
             )
+        line = _blank(line, spans)
     if "://" in line or "mailto:" in line or "www." in line:
         line = _URL.sub(lambda m: " " * len(m.group(0)), line)
     if "/sima/" in line or "/SIMA/" in line:
+        spans = []
         for m in _KB_PATH.finditer(line):
             if not _PLACEHOLDER.search(m.group(0)):
                 refs.append(_path_ref(m.group(0), "kb-path", lineno, m.start() + 1, context))
-            line = _blank(line, m.start(), m.end())
+            spans.append(m.span())
+        line = _blank(line, spans)
     if ".md" in line or ".MD" in line:
+        spans = []
         for m in _REL_PATH.finditer(line):
-            if not _placeholder(line, m.start()):
+            if not _placeholder(_before(line, spans, m.start(), 2)):
                 refs.append(_path_ref(m.group(0), "relative", lineno, m.start() + 1, context))
-            line = _blank(line, m.start(), m.end())
+            spans.append(m.span())
+        line = _blank(line, spans)
+        spans = []
         for m in _BARE.finditer(line):
             ref = _path_ref(m.group(0), "bare", lineno, m.start() + 1, context)
-            if m.start() > 0 and line[m.start() - 1] == " ":
-                ref = replace(ref, lead=line[max(0, m.start() - 120) : m.start()])
-            if not _placeholder(line, m.start()) and not _ABS_SPACED_LEAD.search(ref.lead):
+            before = _before(line, spans, m.start(), 120)
+            if before.endswith(" "):
+                ref = replace(ref, lead=before)
+            if not _placeholder(before[-2:]) and not _ABS_SPACED_LEAD.search(ref.lead):
                 refs.append(ref)
-            line = _blank(line, m.start(), m.end())
+            spans.append(m.span())
+        line = _blank(line, spans)
     if not own_refid_line and "-" in line and _may_mention(grammar, line):
         for m in grammar.mention.finditer(line):
             refs.append(Reference(m.group(0), m.group(0), "refid", lineno, m.start() + 1, None, context))
@@ -110,9 +141,9 @@ def _may_mention(grammar: RefIdGrammar, line: str) -> bool:
     return not hinted or _MENTION_HINT.search(line) is not None
 
 
-def _placeholder(line: str, start: int) -> bool:
-    """True when the path starting at `start` is part of a glob or template placeholder."""
-    return bool(_PLACEHOLDER_BEFORE.search(line[max(0, start - 2) : start]))
+def _placeholder(before: str) -> bool:
+    """True when the two characters `before` a path make it part of a glob or placeholder."""
+    return bool(_PLACEHOLDER_BEFORE.search(before))
 
 
 def _path_ref(raw: str, syntax: str, lineno: int, column: int, context: str) -> Reference:
@@ -121,15 +152,16 @@ def _path_ref(raw: str, syntax: str, lineno: int, column: int, context: str) -> 
 
 def _mask_code(line: str, refs: list[Reference], lineno: int, context: str) -> str:
     """Blank inline code spans; a span holding just a `.md` path is itself a reference."""
-    for m in _CODE_SPAN.finditer(line):
-        inner = m.group(2).strip()
+    spans = []
+    for start, inner_start, inner_end, end in code_spans(line):
+        inner = line[inner_start:inner_end].strip()
         if "://" not in inner and inner.lower().endswith(".md") and ("/" in inner) and " " not in inner.replace(
             "/sima/", ""
         ).split("/", 1)[0] and not _PLACEHOLDER.search(inner):
             syntax = "kb-path" if inner.startswith("/sima/") else "relative"
-            refs.append(_path_ref(inner, syntax, lineno, m.start(2) + 1, context))
-        line = _blank(line, m.start(), m.end())
-    return line
+            refs.append(_path_ref(inner, syntax, lineno, inner_start + 1, context))
+        spans.append((start, end))
+    return _blank(line, spans)
 
 
 def scan_relationship(
@@ -141,7 +173,7 @@ def scan_relationship(
     for item in value.split(","):
         start = offset + (len(item) - len(item.lstrip()))
         offset += len(item) + 1
-        text = re.sub(r"\s*\(.*$", "", item.strip()).strip()
+        text = item.strip().split("(", 1)[0].strip()  # `DEC-05 (why)`; no regex: `a   b` is quadratic
         if not text or text.startswith("[") or text.lower().startswith(("none", "n/a", "-")):
             continue
         col = column + start

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _STRIP = re.compile(r"[^\w\s-]")
 _DASH = re.compile(r"[-\s]+")
@@ -22,6 +23,7 @@ def _plain(text: str) -> str:
     return "".join(pieces)
 
 
+@lru_cache(maxsize=16384)  # headings repeat across entries (Summary, Keywords, ...)
 def slugify(text: str) -> str:
     """Python-Markdown's toc slug (MkDocs' default): ASCII, lower case, dashes."""
     text = _plain(text)

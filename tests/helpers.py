@@ -11,6 +11,7 @@ from checker.kinds import classify
 from checker.model import Entry, Finding
 from checker.parse import parse_bytes
 from checker.refid import grammar
+from checker.text import split
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "sima" / "aws" / "general" / "AWS-General-ProcessingPatterns_AWS-LESS-01.md"
@@ -61,7 +62,7 @@ def message(text: str | bytes, code: str, name: str = "X_AWS-LESS-01.md", others
 
 def recount(text: str) -> str:
     """Rewrite the footer's `**Total Lines:** N` to the real count (after a test edits lines)."""
-    n = len(text.splitlines())
+    n = len(split(text).lines)  # the checker's own line split, not str.splitlines()
     return _TOTAL.sub(lambda m: f"{m.group(1)}{n}", text)
 
 

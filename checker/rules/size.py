@@ -61,7 +61,8 @@ def footer_total_lines(entry: Entry, ctx: Context):
     """A declared `**Total Lines:** N` (or `**Lines:** N`) differs from the real count.
 
     Escalated to an error when the declaration also claims compliance (`≤400`, "within
-    limit") while the real count is over the limit.
+    limit", "within SIMAv4 limit") while the real count is over the limit. Declarations are
+    read from the header and from the footer after the last heading.
 
     Why: the footer is what reviewers read to trust the size; a stale number hides growth.
 
@@ -85,6 +86,9 @@ def footer_total_lines(entry: Entry, ctx: Context):
 @rule("SIMA203", "footer-location", Severity.WARNING, fixable=True)
 def footer_location(entry: Entry, ctx: Context):
     """A declared `**Location:** `/sima/<dir>/`` is not the file's real directory.
+
+    Read from the header and from the footer after the last heading; a `**Location:**` under a
+    body heading describes something else.
 
     Why: readers use the location to find siblings; a moved file with a stale location sends
     them to the wrong folder.

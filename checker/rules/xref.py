@@ -15,8 +15,10 @@ def xref_unresolved(entry: Entry, ctx: Context):
 
     Syntaxes: `/sima/dir/File Name.md` (from the KB root, may hold spaces), `Name.md` (unique
     file name anywhere), `dir/Name.md` (from the entry's folder, then as a suffix of a KB
-    path), `[text](target.md#anchor)` (from the entry's folder). The message names the nearest
-    existing file when one is close.
+    path), `[text](target.md#anchor)` (from the entry's folder). An absolute path whose first
+    folder is a top-level KB folder (`/support/tools/X.md`) counts from the KB root. Globs and
+    template placeholders (`AP-*.md`, `NMP##-PROJECT-Index.md`) are not references. The message
+    names the nearest existing file when one is close.
 
     Why: a broken reference is a dead end for the reader and for every tool that follows it.
 
@@ -67,7 +69,8 @@ def refid_unknown(entry: Entry, ctx: Context):
     """A REF-ID is mentioned that no file owns.
 
     A warning in prose; an error inside a relationship field (`**Related:**`, `**Related To:**`,
-    `**Inherits From:**`, `**Used In:**`) or the Cross-References section.
+    `**Inherits From:**`, `**Used In:**`) or the Cross-References section. REF-IDs in
+    `**Range:**` and `**Next Available:**` fields name unassigned numbers and are not mentions.
 
     Why: REF-IDs are the KB's stable names; an unknown one is a typo or a deleted entry.
 

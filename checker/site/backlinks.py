@@ -32,7 +32,7 @@ def collect(entries: Mapping[str, Entry], resolved: Mapping[str, Resolved]) -> d
     seen: set[tuple[str, str, int]] = set()
     for source in sorted(resolved):
         entry = entries[source]
-        for ref, res in resolved[source]:
+        for ref, res in sorted(resolved[source], key=lambda rr: (rr[0].line, rr[0].column)):
             target = target_of(res)
             if target is None or target == source or (target, source, ref.line) in seen:
                 continue

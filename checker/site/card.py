@@ -55,7 +55,7 @@ def card_html(entry: Entry, spans: dict[int, list[Span]], linker: Linker) -> str
     for label in PRIMARY:
         f = _field(entry, label)
         if f is None or not f.value:
-            cells.append(f'<div class="sima-card__field sima-card__field--missing"><dt>{label}</dt><dd>\u2014</dd></div>')
+            cells.append(f'<div class="sima-card__field sima-card__field--missing"><dt>{label}</dt> <dd>\u2014</dd></div> ')
             continue
         value = _value_html(entry, f, spans.get(f.line, ()), linker)
         extra = ""
@@ -67,7 +67,7 @@ def card_html(entry: Entry, spans: dict[int, list[Span]], linker: Linker) -> str
         elif label == "REF-ID":
             value = f"<code>{value}</code>"
         cls = f' class="{extra.strip()}"' if extra else ""
-        cells.append(f'<div class="sima-card__field"><dt>{label}</dt><dd{cls}>{value}</dd></div>')
+        cells.append(f'<div class="sima-card__field"><dt>{label}</dt> <dd{cls}>{value}</dd></div> ')
     parts = ['<div class="sima-card">', f'<dl class="sima-card__grid">{"".join(cells)}</dl>']
     purpose = entry.field("purpose", header_only=True)
     if purpose and purpose.value:
@@ -76,7 +76,7 @@ def card_html(entry: Entry, spans: dict[int, list[Span]], linker: Linker) -> str
     others = [f for f in entry.fields if f.in_header and f.key not in shown and f.value]
     if others:
         rows = "".join(
-            f"<dt>{esc(f.label)}</dt><dd>{_value_html(entry, f, spans.get(f.line, ()), linker)}</dd>" for f in others
+            f"<dt>{esc(f.label)}</dt> <dd>{_value_html(entry, f, spans.get(f.line, ()), linker)}</dd> " for f in others
         )
         parts.append(f'<dl class="sima-card__more">{rows}</dl>')
     parts.append(f'<p class="sima-card__file">File <code>{esc(entry.relpath)}</code></p></div>')

@@ -73,11 +73,11 @@ def prepare(
     grouped = by_file(findings, prefix)
     resolved = resolve_all(kb)
     excluded = {}
-    if mode == "exclude":
-        for rel, fs in grouped.items():
-            errors = [f for f in fs if f.severity is Severity.ERROR]
-            if errors and rel in kb.entries:
-                excluded[rel] = errors
+    for rel, entry in kb.entries.items():
+        errors = [f for f in grouped.get(rel, []) if f.severity is Severity.ERROR]
+        unreadable = entry.encoding_error or rel in kb.outside_links  # never rendered, in any mode
+        if (errors and mode == "exclude") or unreadable:
+            excluded[rel] = errors
     data = SiteData(
         kb=kb,
         findings={rel: grouped.get(rel, []) for rel in kb.entries},

@@ -351,7 +351,8 @@ def compliance_page(data: SiteData, linker: Linker, paths: Paths) -> str:
             + "</ul></li>"
             for rel, errs in sorted(data.excluded.items())
         )
-        parts += ["## Not published", f'<p>These files have error findings and were left out of the site (<code>on_violation: exclude</code>).</p><ul class="sima-excluded">{items}</ul>']
+        parts += ["## Not published", f'<p>These files are not on the site: they have error findings (<code>on_violation: exclude</code>), '
+                  f'are not valid UTF-8, or are symlinks leading out of the knowledge base.</p><ul class="sima-excluded">{items}</ul>']
     return _block(*parts)
 
 
