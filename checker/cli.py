@@ -63,10 +63,13 @@ def fail(message: str) -> None:
 @click.option("--fix", is_flag=True, help="Apply the fixes of the active rules (SIMA101, 202, 203, 302, 602, 603, 604), then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print what --fix would change as a unified diff and write nothing; exit 1 if there is anything to fix.")
 @click.option("--changed-since", metavar="REF", help="Report only on files changed since the merge base of git REF and HEAD, and the files that reference them.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to parse and check with [default: auto, by CPUs and files].")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=".sima-check-cache", show_default=True, help="Where parse results and stamps are kept (never inside the knowledge base).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", expose_value=False, is_eager=True, callback=_explain, help="Show a rule's documentation and exit.")
 @click.version_option(__version__, prog_name="sima-check")
-def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, baseline_path, write_baseline, fix=False, show_diff=False, changed_since=None) -> None:
+def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, baseline_path, write_baseline, fix=False, show_diff=False, changed_since=None, jobs=None, cache_dir=".sima-check-cache", no_cache=False) -> None:
     """Check a SIMAv4 knowledge base (default: the configured root, `sima/`)."""
     try:
         config = load_config(Path(config_path) if config_path else None)
@@ -82,6 +85,14 @@ def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, 
     from .load import load
 
     for target in targets:
+        if not (fix or show_diff or changed_since is not None):  # a plain check: parallel, cached
+            from .pipeline import check_target
+
+            part, io_errors = check_target(target, config, None if no_cache else Path(cache_dir), jobs)
+            part.io_errors = io_errors
+            result.merge(part)
+            _report_io_errors(target, io_errors)
+            continue
         loaded = load(target.root, config)
         only = selected(target, loaded.kb.entries)
         if changed_since is not None:
@@ -93,9 +104,7 @@ def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, 
         part = run(loaded.kb, config, target.root, only)
         part.io_errors = loaded.io_errors
         result.merge(part)
-        for rel, reason in loaded.io_errors:
-            shown = os.path.relpath(target.root / rel).replace(os.sep, "/")
-            click.echo(f"sima-check: error: {shown}: cannot read: {reason}", err=True)
+        _report_io_errors(target, loaded.io_errors)
     if write_baseline:
         _write_baseline(result, write_baseline)
     if known is not None:
@@ -104,6 +113,12 @@ def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, 
         _emit_diff(patches, output, result, config.fail_on)
     _emit(result, fmt, output, color)
     sys.exit(exit_code(result, config.fail_on))
+
+
+def _report_io_errors(target, io_errors: list[tuple[str, str]]) -> None:
+    for rel, reason in io_errors:
+        shown = os.path.relpath(target.root / rel).replace(os.sep, "/")
+        click.echo(f"sima-check: error: {shown}: cannot read: {reason}", err=True)
 
 
 def _apply_flags(config: Config, fail_on, select, ignore, root) -> Config:

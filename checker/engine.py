@@ -127,15 +127,22 @@ def _suppress(entry: Entry, findings: list[Finding], display: str, config: Confi
     """Drop suppressed findings; report suppressions that matched nothing (SIMA001)."""
     if not entry.suppressions:
         return findings
+    # The first suppression covering (line, code): indexed, not a scan per finding, which is
+    # quadratic in a file of thousands of suppressions and findings.
+    whole: dict[str, int] = {}
+    by_line: dict[tuple[int, str], int] = {}
+    for i, s in enumerate(entry.suppressions):
+        for c in s.codes:
+            rule = lookup(c)
+            if rule is not None:
+                if s.scope == "next-line":
+                    by_line.setdefault((s.target_line, rule.code), i)
+                else:
+                    whole.setdefault(rule.code, i)
     kept, used = [], set()
     for f in findings:
-        hit = None
-        for i, s in enumerate(entry.suppressions):
-            if s.scope == "next-line" and s.target_line != f.line:
-                continue
-            if any(lookup(c) is not None and lookup(c).code == f.code for c in s.codes):
-                hit = i
-                break
+        hits = [i for i in (whole.get(f.code), by_line.get((f.line, f.code))) if i is not None]
+        hit = min(hits) if hits else None
         if hit is None:
             kept.append(f)
         else:

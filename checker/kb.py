@@ -85,9 +85,9 @@ class KnowledgeBase:
         elif ref.syntax == "kb-path" or target.lower().startswith("/sima/"):
             res = self._resolve_rooted(target[len("/sima/"):])
         elif ref.syntax == "bare" and "/" not in target:
-            res = self._resolve_bare(target)
+            res = self._resolve_bare(target, suggest=not ref.lead)  # suggest only if all fails
             if res.status == "unresolved" and ref.lead:
-                res = self._resolve_spaced(ref.lead + target) or res
+                res = self._resolve_spaced(ref.lead + target) or Resolution("unresolved", (), self.suggest(target))
         else:
             res = self._resolve_relative(target, source)
         if ref.anchor and res.status in ("ok", "ambiguous"):
@@ -98,11 +98,22 @@ class KnowledgeBase:
         entry = self.entries.get(res.targets[0])
         if entry is None or not anchor:
             return res
-        slugs = [h.slug for h in entry.headings]
-        if unquote(anchor) in slugs:
+        # Slugs and suggestions are cached per target: a file with thousands of headings and
+        # of broken anchors would otherwise be quadratic.
+        cache = self.__dict__.setdefault("_anchors", {})
+        if entry.relpath not in cache:
+            slugs = [h.slug for h in entry.headings]
+            cache[entry.relpath] = (slugs, set(slugs), {})
+        slugs, known, suggested = cache[entry.relpath]
+        wanted = unquote(anchor)
+        if wanted in known:
             return res
-        close = difflib.get_close_matches(unquote(anchor).lower(), slugs, n=1, cutoff=0.6)
-        return Resolution("anchor", res.targets, close[0] if close else None)
+        if wanted not in suggested:
+            # Real entries have a few dozen headings; past 1000, only those sharing the first letter.
+            pool = slugs if len(slugs) <= 1000 else [s for s in slugs if s[:1] == wanted[:1].lower()][:1000]
+            close = difflib.get_close_matches(wanted.lower(), pool, n=1, cutoff=0.6)
+            suggested[wanted] = close[0] if close else None
+        return Resolution("anchor", res.targets, suggested[wanted])
 
     def _resolve_link(self, target: str, source: Entry) -> Resolution:
         if target == "":
@@ -126,14 +137,14 @@ class KnowledgeBase:
             return Resolution("outside")
         return self._lookup(joined)
 
-    def _resolve_bare(self, name: str) -> Resolution:
+    def _resolve_bare(self, name: str, suggest: bool = True) -> Resolution:
         hits = self.by_name.get(name)
         if hits:
             return Resolution("ok" if len(hits) == 1 else "ambiguous", tuple(hits))
         near = self.by_norm_name.get(normalise(name))
         if near:
             return Resolution("near", tuple(near))
-        return Resolution("unresolved", (), self.suggest(name))
+        return Resolution("unresolved", (), self.suggest(name) if suggest else None)
 
     def _resolve_spaced(self, text: str) -> Resolution | None:
         """A bare name whose file name has spaces: `... ARCH-SUGA_Single Universal X.md`."""

@@ -60,9 +60,10 @@ def _excluded(rel: str, config: Config) -> bool:
 
 def read_bytes(root: Path, rel: str) -> bytes:
     """One file's bytes (raises OSError when it cannot be read)."""
-    if not stat.S_ISREG(os.stat(root / rel).st_mode):  # a FIFO would block forever, a device never end
+    path = os.path.join(root, rel)
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block forever, a device never end
         raise OSError(errno.EINVAL, "not a regular file")
-    with open(root / rel, "rb") as fh:
+    with open(path, "rb") as fh:
         return fh.read()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import lru_cache
 
 
 class Severity(IntEnum):
@@ -50,6 +51,7 @@ class Finding:
         }
 
 
+@lru_cache(maxsize=4096)  # many findings on one long line hash it once
 def line_context(text: str) -> str:
     """A short hash of a line's text, whitespace-normalised: what fingerprints hold instead of a line number."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -10,19 +10,83 @@ from .refs import NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, may_cite, scan_line, sc
 from .slug import unique_slugs
 from .text import Decoded, decode
 
-_FIELD = re.compile(r"^\s{0,3}(?:[-*+]\s+)?\*\*([^*\n]{1,80}?):\*\*[ \t]*(.*?)\s*$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The value is group 2 with trailing spaces stripped (`(.*?)\s*$` backtracks quadratically).
+_FIELD = re.compile(r"^\s{0,3}(?:[-*+]\s+)?\*\*([^*\n]{1,80}?):\*\*[ \t]*(.*)$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _RULE = re.compile(r"^ {0,3}---+\s*$")
-_SUPPRESS = re.compile(
-    r"<!--\s*sima-check:\s*(disable|disable-next-line)\s*=\s*([\w ,-]+?)\s*(?:--[^>]*)?-->"
-)
 _HEADING_WORDS = re.compile(r"[^a-z0-9 -]")
 _HARD_BREAK = re.compile(r"\\$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 _FILE_TITLE = re.compile(r"(?:File:\s*)?[^\s/]+(?: [^\s/]+)*\.md\Z", re.IGNORECASE)
 # `## Title {#custom-id .class}`: attr_list's explicit id replaces the generated slug.
 _ATTR_ID = re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$")
+
+
+_HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?![^ \t])")
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading, else None.
+
+    What `^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$` finds, without its quadratic
+    backtracking on long runs of spaces: the text loses its closing `#` run when a space or tab
+    precedes it.
+    """
+    m = _HEADING_OPEN.match(line)
+    if not m:
+        return None
+    text = line[m.end():].strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):
+        text = bare.rstrip(" \t")
+    return len(m.group(1)), text
+
+
+_SUPPRESS_HEAD = re.compile(r"\s*sima-check:\s*(disable-next-line|disable)\s*=(\s*)")
+_CODE_CHARS = re.compile(r"[\w ,-]*")
+
+
+def suppression_comments(line: str) -> list[tuple[str, str]]:
+    """(scope word, codes text) of each `<!-- sima-check: disable...=CODES -- reason -->`."""
+    out = []
+    pos = 0
+    close = gt = (len(line) + 1, -1)  # (from, first hit at or after `from`, -1 for none)
+    while True:
+        p = line.find("<!--", pos)
+        if p == -1:
+            break
+        body_start = p + 4
+        if not (close[0] <= body_start and (close[1] == -1 or body_start <= close[1])):
+            close = (body_start, line.find("-->", body_start))
+        end = close[1]
+        if end == -1:
+            break
+        head = _SUPPRESS_HEAD.match(line, body_start, end)
+        found = None
+        if head:
+            rest_start = head.end()
+            q = line.find("--", rest_start + 1, end)
+            stop = q if q != -1 else end
+            codes_end = rest_start + len(line[rest_start:stop].rstrip())
+            if codes_end > rest_start and _CODE_CHARS.match(line, rest_start, codes_end).end() == codes_end:
+                codes = (rest_start, codes_end)
+            elif rest_start == end or line.startswith("--", rest_start):
+                # The regex gives the nearest space after `=` back to the (empty) codes.
+                space = line.rfind(" ", head.start(2), rest_start)
+                codes = (space, space + 1) if space != -1 else None
+            else:
+                codes = None
+            if codes:
+                if not (gt[0] <= rest_start and (gt[1] == -1 or rest_start <= gt[1])):
+                    gt = (rest_start, line.find(">", rest_start))
+                if gt[1] == -1 or gt[1] >= end:
+                    found = (head.group(1), line[codes[0] : codes[1]])
+        if found:
+            out.append(found)
+            pos = end + 3
+        else:
+            pos = p + 1
+    return out
 
 
 def section_key(text: str) -> str:
@@ -79,9 +143,9 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 in_code[i] = True
                 continue
         if "#" in line[:4]:  # cheap pre-test; the pattern decides
-            m = _HEADING.match(line)
-            if m:
-                raw_headings.append((len(m.group(1)), (m.group(2) or "").strip(), i + 1))
+            h = heading(line)
+            if h:
+                raw_headings.append((h[0], h[1].strip(), i + 1))
     if fence_char:
         fences.append(Fence(fence_line, fence_info, False))
 
@@ -118,21 +182,22 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
         line = lines[i]
         lineno = i + 1
         if "sima-check" in line:
-            for m in _SUPPRESS.finditer(line):
-                codes = tuple(c.strip() for c in m.group(2).split(",") if c.strip())
-                scope = "file" if m.group(1) == "disable" else "next-line"
+            for word, text in suppression_comments(line):
+                codes = tuple(c.strip() for c in text.split(",") if c.strip())
+                scope = "file" if word == "disable" else "next-line"
                 suppressions.append(Suppression(lineno, codes, scope, 0 if scope == "file" else lineno + 1))
         if "**" in line:
             m = _FIELD.match(line)
             if m:
                 label = m.group(1).strip()
                 key = " ".join(label.lower().split())
-                value = _HARD_BREAK.sub("", m.group(2)).strip()
+                raw = m.group(2).rstrip()
+                value = _HARD_BREAK.sub("", raw).strip()
                 fields.append(HeaderField(label, key, value, lineno, m.start(2) + 1, lineno < header_stop))
                 if (key == "ref-id" and lineno < header_stop) or key in NON_REFERENCE_KEYS:
                     no_mentions_line = lineno
                 if key in RELATIONSHIP_KEYS:
-                    refs.extend(scan_relationship(m.group(2), lineno, m.start(2) + 1, g))
+                    refs.extend(scan_relationship(raw, lineno, m.start(2) + 1, g))
                     continue
         if lineno == title_line and line.startswith("# "):
             continue  # the title names this file (SIMA101), it cites nothing
@@ -181,7 +246,8 @@ def _xref_lines(headings: tuple[Heading, ...], n: int) -> list[bool]:
     marks = [False] * n
     for idx, h in enumerate(headings):
         if h.level == 2 and section_key(h.text).startswith(("cross-reference", "cross reference")):
-            end = next((x.line for x in headings[idx + 1 :] if x.level <= 2), n + 1)
+            # indexes, not a slice per heading: a slice is quadratic over many such headings
+            end = next((headings[j].line for j in range(idx + 1, len(headings)) if headings[j].level <= 2), n + 1)
             for i in range(h.line, end - 1):
                 marks[i] = True
     return marks
@@ -237,12 +303,36 @@ def _front_matter(lines: tuple[str, ...], fields: list[HeaderField]) -> tuple[in
         return close + 1, f"front matter is not valid YAML: {str(exc).splitlines()[0]}"
     if not isinstance(meta, dict):
         return close + 1, "front matter is not a mapping"
+    # YAML aliases can expand a few lines into billions of items: allow what the text could hold.
+    if _too_big(list(meta.items()), 10_000 + 2 * sum(len(lines[i]) + 1 for i in range(close + 1))):
+        return close + 1, "front matter is too large once its YAML aliases are expanded"
+    key_lines: dict[str, int] = {}  # lower-cased text before each of a line's first colons
+    for i in range(1, close):
+        low, colon, seen = lines[i].lower(), -1, 0
+        while seen < 16 and (colon := low.find(":", colon + 1)) != -1:
+            key_lines.setdefault(low[:colon], i + 1)
+            seen += 1
     for key, value in meta.items():
         label = str(key)
-        lineno = next(
-            (i + 1 for i in range(1, close) if lines[i].lower().startswith(label.lower() + ":")), 1
-        )
+        lineno = key_lines.get(label.lower(), 1)
         text = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
         col = lines[lineno - 1].find(":") + 2 if lineno > 1 else 1
         fields.append(HeaderField(label, " ".join(label.lower().split()), text.strip(), lineno, col, True))
     return close + 1, None
+
+
+def _too_big(value: object, budget: int) -> bool:
+    """True when a YAML value, shared parts counted each time, has more than `budget` items
+    plus string characters."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        budget -= 1 + (len(item) if isinstance(item, str) else 0)
+        if budget < 0:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False

@@ -34,13 +34,17 @@ def slugify(text: str) -> str:
 def unique_slugs(texts: list[str]) -> list[str]:
     """Slugs made unique the way Python-Markdown does it (`x`, `x_1`, `x_2`)."""
     seen: set[str] = set()
+    last: dict[str, int] = {}  # the suffix last tried per base: `seen` only grows, so resume there
     out = []
     for text in texts:
         base = slug = slugify(text)
-        n = 0
+        n = last.get(base, 0)
+        if n:
+            slug = f"{base}_{n}"
         while slug in seen:
             n += 1
             slug = f"{base}_{n}"
+        last[base] = n
         seen.add(slug)
         out.append(slug)
     return out

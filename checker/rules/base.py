@@ -2,10 +2,22 @@
 
 A rule's docstring is its documentation, in fixed sections (see `DOC_SECTIONS`); `--explain`,
 `--list-rules` and the site's rule pages all render that one text.
+
+The Example section is executable (tests/test_rule_examples.py). Besides prose, it holds
+paragraphs that start with a label from `EXAMPLE_LABELS`; their code spans are lines of a small
+KB in which everything not shown is a clean entry:
+- `File:` the entry's path; `Other files:` clean entries beside it;
+- `Title:` its first line; `Keywords:` its keyword line;
+- `Header:` / `Footer:` field lines, each replacing the field of its label or added;
+- `Body:` lines added after the summary; `Without:` lines removed (a heading with its section);
+- `Length:` its line count; `Saved with:` `CRLF`, `LF`, `no final newline`, `Windows-1252`...
+Labelled paragraphs in the Fix section show the corrected form: they replace the Example's
+paragraphs of the same label, and the rule must then be silent.
 """
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -17,6 +29,20 @@ from ..refid import RefIdGrammar, grammar
 ALL_KINDS = ("spec", "template", "index", "matrix", "doc", "entry")
 ENTRY = ("entry",)
 DOC_SECTIONS = ("Why:", "Example:", "Fix:")
+EXAMPLE_LABELS = (
+    "File", "Other files", "Title", "Header", "Body", "Footer", "Keywords", "Without", "Length", "Saved with",
+)
+_LABELLED = re.compile(r"(" + "|".join(EXAMPLE_LABELS) + r"):\s")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.*?[^`])\1(?!`)", re.DOTALL)
+
+
+def code_spans(text: str) -> list[str]:
+    """The contents of the Markdown code spans in `text` (a span in double backticks may hold a backtick)."""
+    out = []
+    for m in _CODE_SPAN.finditer(text):
+        body = m.group(2).replace("\n", " ")
+        out.append(body[1:-1] if len(body) > 2 and body[0] == body[-1] == " " else body)
+    return out
 
 
 @dataclass
@@ -65,6 +91,15 @@ class Rule:
             if other != title and other in rest:
                 rest = rest.split(other, 1)[0]
         return inspect.cleandoc(rest)
+
+    def example(self, title: str = "Example:") -> list[tuple[str, list[str]]]:
+        """The labelled paragraphs of a section (`Header: `**Version:** 1.0``) as (label, code spans)."""
+        items = []
+        for para in re.split(r"\n\s*\n", self.section(title)):
+            m = _LABELLED.match(para.strip())
+            if m:
+                items.append((m.group(1), code_spans(para.strip()[m.end():])))
+        return items
 
     def description(self) -> str:
         """What the rule checks: the docs before the first section."""

@@ -70,9 +70,13 @@ def encoding(entry: Entry, ctx: Context):
     a Latin-1 or UTF-16 file shows up as garbage or not at all.
 
     Example:
-        A file saved as Windows-1252 with `café` in it.
+        Body: `Le café est prêt.`
+
+        Saved with: `Windows-1252`
 
     Fix: re-save the file as UTF-8.
+
+        Saved with: `UTF-8`
     """
     if entry.encoding_error:
         yield Hit(entry.encoding_error_line, 1, entry.encoding_error)
@@ -88,9 +92,11 @@ def mojibake(entry: Entry, ctx: Context):
     garbage and searches miss the words around it.
 
     Example:
-        `## ðŸ·ï¸ KEYWORDS`
+        Header: `**Priority:** ðŸ”´ Critical`
 
     Fix: `sima-check --fix` repairs lines whose round trip is lossless; retype the others.
+
+        Header: `**Priority:** 🔴 Critical`
     """
     for i, line in enumerate(entry.lines, 1):
         if not line.isascii():
@@ -109,9 +115,11 @@ def line_endings(entry: Entry, ctx: Context):
     check of tools that do not strip it.
 
     Example:
-        A file saved on Windows with CRLF endings.
+        Saved with: `CRLF` line endings, as editors on Windows do
 
     Fix: save with LF endings and no BOM (`sima-check --fix` does).
+
+        Saved with: `LF` line endings
     """
     if entry.has_bom:
         yield Hit(1, 1, "file starts with a UTF-8 byte-order mark")
@@ -131,9 +139,11 @@ def final_newline(entry: Entry, ctx: Context):
     lines together.
 
     Example:
-        A file whose last byte is `✅`.
+        Saved with: `no final newline`
 
     Fix: end the file with a newline (`sima-check --fix` does).
+
+        Saved with: `a final newline`
     """
     if not entry.final_newline and entry.lines:
         last = len(entry.lines)
@@ -147,9 +157,11 @@ def filename_format(entry: Entry, ctx: Context):
     Why: spaces need quoting in shells and `%20` in URLs; long names are cut off in listings.
 
     Example:
-        `ARCH-SUGA_Single Universal Gateway Architecture.md`
+        File: `ARCH-SUGA_Single Universal Gateway Architecture.md`
 
     Fix: use `-` instead of spaces and keep names short (then update the references).
+
+        File: `ARCH-SUGA_Single-Universal-Gateway-Architecture.md`
     """
     name = entry.name
     if " " in name:

@@ -31,9 +31,15 @@ def title_filename(entry: Entry, ctx: Context):
     reader and every search.
 
     Example:
-        File `DEC-05.md` starting with `# DEC-04.md` or with `**Version:** 1.0.0`.
+        File: `decisions/DEC-05.md`, copied from DEC-04
 
-    Fix: make the first line `# DEC-05.md` (`sima-check --fix` rewrites or inserts it).
+        Title: `# DEC-04.md`
+
+        A file that starts with its header fields, with no title at all, fails too.
+
+    Fix: name the file in the first line (`sima-check --fix` rewrites or inserts it).
+
+        Title: `# DEC-05.md`
     """
     first = entry.front_matter_lines + 1
     line = entry.line_text(first)
@@ -59,9 +65,11 @@ def header_field_missing(entry: Entry, ctx: Context):
     an entry without them cannot be found, dated or trusted.
 
     Example:
-        A header with `**Version:**`, `**Date:**` and `**Purpose:**` but no `**Status:**`.
+        Without: `**Status:**`
 
     Fix: add the missing `**Label:** value` lines between the title and the closing `---`.
+
+        Header: `**Status:** Active`
     """
     present = {f.key for f in entry.fields if f.in_header}
     line = entry.title_line or entry.front_matter_lines + 1
@@ -86,9 +94,11 @@ def header_field_format(entry: Entry, ctx: Context):
     every one of them silently.
 
     Example:
-        `**Version:** 1.0` or `**Date:** 2025-02-30`
+        Header: `**Version:** 1.0` and `**Date:** 2025-02-30`
 
-    Fix: write the value in the expected form (`1.0.0`, a real date).
+    Fix: write each value in the expected form.
+
+        Header: `**Version:** 1.0.0` and `**Date:** 2025-02-28`
     """
     if entry.front_matter_error:
         yield Hit(1, 1, entry.front_matter_error)
@@ -133,9 +143,11 @@ def header_field_duplicate(entry: Entry, ctx: Context):
     Why: readers and tools take different copies; the two values drift apart.
 
     Example:
-        `**Status:** Draft` and, three lines later, `**Status:** Active`.
+        Header: `**Status:** Draft` and, on the next line, `**Status:** Active`
 
     Fix: keep one line per label.
+
+        Header: `**Status:** Active`
     """
     seen: dict[str, int] = {}
     for f in entry.fields:
@@ -156,9 +168,13 @@ def header_legacy_label(entry: Entry, ctx: Context):
     Why: one label per meaning keeps the header machine-readable across the KB.
 
     Example:
-        `**Last Updated:** 2025-10-29`
+        Header: `**Last Updated:** 2025-10-29`
 
-    Fix: rename the label to `**Date:**`.
+        Without: `**Date:**`
+
+    Fix: rename the label.
+
+        Header: `**Date:** 2025-10-29`
     """
     for f in entry.fields:
         if f.in_header and f.key in LEGACY:
@@ -173,7 +189,8 @@ def header_unterminated(entry: Entry, ctx: Context):
     that look like fields are read as header fields.
 
     Example:
-        `**Status:** Active` followed directly by `## Summary`.
+        Without: `---`, the line after the last header field, so the Summary heading follows the
+        header directly
 
     Fix: add a line `---` after the last header field.
     """
@@ -197,9 +214,11 @@ def priority_emoji(entry: Entry, ctx: Context):
     Why: readers scan the colour, tools read the word; when they disagree one of them is wrong.
 
     Example:
-        `**Priority:** 🔴 High`
+        Header: `**Priority:** 🔴 High`
 
-    Fix: use the emoji of the level (`🟠 High`) or the level of the emoji (`🔴 Critical`).
+    Fix: use the emoji of the level, or the level of the emoji (`🔴 Critical`).
+
+        Header: `**Priority:** 🟠 High`
     """
     legend = dict(ctx.config.priority_legend)
     for f in entry.fields:

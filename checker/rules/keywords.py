@@ -15,7 +15,7 @@ def keywords_missing(entry: Entry, ctx: Context):
     keyword search and to the site's keyword index.
 
     Example:
-        An entry whose last section is `## Cross-References`.
+        Without: `## Keywords`, the whole section, so the last section is the Cross-References
 
     Fix: add `## Keywords` with one comma-separated line of 4 to 8 keywords.
     """
@@ -34,9 +34,11 @@ def keywords_count(entry: Entry, ctx: Context):
     Why: too few and the entry is hard to find; too many and every search finds it.
 
     Example:
-        Nine comma-separated keywords.
+        Keywords: `lambda, cold start, timeout, memory, vpc, layers, arm64, snapstart, cost`
 
     Fix: keep the 4 to 8 terms a reader would actually search for.
+
+        Keywords: `lambda, cold start, snapstart, memory`
     """
     n = len(entry.keywords)
     low, high = ctx.config.keywords_min, ctx.config.keywords_max
@@ -52,9 +54,11 @@ def keywords_duplicate(entry: Entry, ctx: Context):
     Why: a repeat adds nothing to search and crowds out a useful term.
 
     Example:
-        `cache, Cache, ttl, eviction`
+        Keywords: `cache, Cache, ttl, eviction`
 
-    Fix: delete the repeat.
+    Fix: delete the repeat (and keep at least 4 keywords).
+
+        Keywords: `cache, ttl, eviction, invalidation`
     """
     seen: set[str] = set()
     for k in entry.keywords:

@@ -14,8 +14,10 @@ def unused_suppression(entry: Entry, ctx: Context):
     Why: a stale suppression hides the next real problem of that kind.
 
     Example:
-        `<!-- sima-check: disable-next-line=SIMA301 -->` above a line with no broken reference.
+        Body: `<!-- sima-check: disable-next-line=SIMA301 -->` above `No reference on this line.`
 
     Fix: delete the comment.
+
+        Body: `No reference on this line.`
     """
     return ()

@@ -47,7 +47,7 @@ def line_limit(entry: Entry, ctx: Context):
     and usually hold two topics.
 
     Example:
-        A 412-line lesson.
+        Length: `412` lines, in a lesson that tells two stories
 
     Fix: split the entry in two, each with its own REF-ID, and cross-reference them.
     """
@@ -67,9 +67,13 @@ def footer_total_lines(entry: Entry, ctx: Context):
     Why: the footer is what reviewers read to trust the size; a stale number hides growth.
 
     Example:
-        `**Total Lines:** 298 (≤400 for SIMAv4)` in a file of 322 lines.
+        Length: `322` lines
+
+        Footer: `**Total Lines:** 298 (≤400 for SIMAv4)`
 
     Fix: write the real count (`sima-check --fix` does).
+
+        Footer: `**Total Lines:** 322 (≤400 for SIMAv4)`
     """
     f = total_lines_field(entry)
     if f is None:
@@ -94,9 +98,13 @@ def footer_location(entry: Entry, ctx: Context):
     them to the wrong folder.
 
     Example:
-        `**Location:** `/sima/aws/`` in `sima/aws/general/X.md`.
+        File: `aws/general/AWS-General-Timeouts_AWS-LESS-07.md`
+
+        Footer: `` **Location:** `/sima/aws/` ``
 
     Fix: write the real directory (`sima-check --fix` does).
+
+        Footer: `` **Location:** `/sima/aws/general/` ``
     """
     want = expected_location(entry)
     for f in declared_fields(entry):
@@ -117,9 +125,13 @@ def compliance_claim(entry: Entry, ctx: Context):
     Why: a false claim of compliance is worse than none: reviewers stop looking.
 
     Example:
-        A 450-line file whose footer says `**SIMAv4 Compliant:** ✅`.
+        Length: `450` lines, over the limit of 400
 
-    Fix: fix the errors, or remove the claim until they are fixed.
+        Footer: `**SIMAv4 Compliant:** ✅`
+
+    Fix: fix the errors, or withdraw the claim until they are fixed.
+
+        Footer: `**SIMAv4 Compliant:** ❌ (450 lines; the limit is 400)`
     """
     if not ctx.errors:
         return

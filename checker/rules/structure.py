@@ -16,9 +16,13 @@ def section_missing(entry: Entry, ctx: Context):
     Why: readers expect to find the gist and the related entries in the same place everywhere.
 
     Example:
-        An entry with `## Overview` but no `## Summary`.
+        Without: `## Summary`, the whole section
 
-    Fix: add the section (or rename the one that plays its part).
+        Body: `## Overview` and `What this lesson is about.`
+
+    Fix: add the section, or rename the one that plays its part.
+
+        Body: `## Summary` and `What this lesson is about.`
     """
     keys = [section_key(h.text) for h in entry.headings if h.level == 2]
     line = entry.title_line or 1
@@ -36,9 +40,13 @@ def h1_multiple(entry: Entry, ctx: Context):
     Why: the H1 names the file (SIMA101); a second H1 splits the page's outline and its title.
 
     Example:
-        `# LESS-26.md` then `# Session Size Based on Complexity`.
+        File: `lessons/LESS-26.md`, titled as it should be
+
+        Body: `# Session Size Based on Complexity`
 
     Fix: make the second title a `##` heading or a `**Title:**` header field.
+
+        Body: `## Session Size Based on Complexity`
     """
     h1s = [h for h in entry.headings if h.level == 1]
     for h in h1s[1:]:
@@ -53,9 +61,11 @@ def heading_skip(entry: Entry, ctx: Context):
     missing level.
 
     Example:
-        `## Context` followed by `#### Details`.
+        Body: `## Context` followed by `#### Details`
 
-    Fix: use the next level (`###`).
+    Fix: use the next level.
+
+        Body: `## Context` followed by `### Details`
     """
     prev = None
     for h in entry.headings:
@@ -71,9 +81,13 @@ def fence_language(entry: Entry, ctx: Context):
     Why: the site cannot highlight it and readers cannot tell code from a diagram.
 
     Example:
-        A fence opened with three backticks and nothing after them.
+        Body: `~~~`, `aws lambda list-functions`, `~~~`: nothing after the opening tildes
+
+        A fence of three backticks with nothing after them fails the same way.
 
     Fix: name the language (`python`, `text`, `bash`).
+
+        Body: `~~~bash`, `aws lambda list-functions`, `~~~`
     """
     for f in entry.fences:
         if not f.info:

@@ -23,9 +23,13 @@ def xref_unresolved(entry: Entry, ctx: Context):
     Why: a broken reference is a dead end for the reader and for every tool that follows it.
 
     Example:
-        `- /sima/entries/decisions/DEC-05.md` when DEC-05 lives in `decisions/architecture/`.
+        Body: `- /sima/entries/decisions/DEC-05.md`
+
+        Other files: `entries/decisions/architecture/DEC-05.md`, where DEC-05 really lives
 
     Fix: point the reference at the file's real path, or write the missing entry.
+
+        Body: `- /sima/entries/decisions/architecture/DEC-05.md`
     """
     for ref, res in hits_for(ctx, "unresolved"):
         yield Hit(ref.line, ref.column, f"`{ref.target}` does not resolve to any file{_did_you_mean(res.suggestion)}")
@@ -39,9 +43,13 @@ def xref_near_miss(entry: Entry, ctx: Context):
     real public KB has `ARCH-SUGA_ Single Universal ...` cited as `ARCH-SUGA_Single Universal ...`.
 
     Example:
-        `/sima/entries/core/ARCH-SUGA_Single-Universal-Gateway-Architecture.md`
+        Body: `- /sima/entries/core/ARCH-SUGA_Single-Universal-Gateway-Architecture.md`
+
+        Other files: `entries/core/ARCH-SUGA_ Single Universal Gateway Architecture.md`
 
     Fix: write the exact path (`sima-check --fix` does).
+
+        Body: `- /sima/entries/core/ARCH-SUGA_ Single Universal Gateway Architecture.md`
     """
     for ref, res in hits_for(ctx, "near"):
         yield Hit(ref.line, ref.column, f"`{ref.target}` only matches `{res.target}` after folding case, spaces or `_`/`-`; write it exactly")
@@ -54,10 +62,13 @@ def xref_ambiguous(entry: Entry, ctx: Context):
     Why: the reader (and the site) cannot know which one is meant.
 
     Example:
-        `Lambda-Index.md` when two folders have a file of that name.
+        Body: `- Lambda-Index.md`
 
-    Fix: use a path (`/sima/aws/lambda/Lambda-Index.md`), or give the files distinct names or
-    REF-IDs.
+        Other files: `aws/lambda/Lambda-Index.md` and `python/lambda/Lambda-Index.md`
+
+    Fix: use a path, or give the files distinct names or REF-IDs.
+
+        Body: `- /sima/aws/lambda/Lambda-Index.md`
     """
     for ref, res in hits_for(ctx, "ambiguous"):
         listed = ", ".join(res.targets[:3]) + (" ..." if len(res.targets) > 3 else "")
@@ -75,9 +86,13 @@ def refid_unknown(entry: Entry, ctx: Context):
     Why: REF-IDs are the KB's stable names; an unknown one is a typo or a deleted entry.
 
     Example:
-        `**Related:** DEC-99` when no entry has REF-ID DEC-99.
+        Header: `**Related:** DEC-99`, when no file has REF-ID DEC-99
 
     Fix: correct the REF-ID, or write the entry that owns it.
+
+        Header: `**Related:** DEC-04`
+
+        Other files: `decisions/DEC-04.md`
     """
     for ref, res in hits_for(ctx, "unknown-refid"):
         strong = ref.context in ("field", "xref")
@@ -94,9 +109,15 @@ def xref_anchor(entry: Entry, ctx: Context):
     Why: the link lands at the top of the page instead of the section it promises.
 
     Example:
-        `[costs](AWS-Lambda-CostModel_AWS-LESS-11.md#pricing)` with no `## Pricing` heading.
+        File: `aws/lambda/AWS-Lambda-ColdStarts_AWS-LESS-10.md`
+
+        Body: `[costs](AWS-Lambda-CostModel_AWS-LESS-11.md#pricing)`
+
+        Other files: `aws/lambda/AWS-Lambda-CostModel_AWS-LESS-11.md`, which has no Pricing heading
 
     Fix: link to an existing heading's slug, or add the heading.
+
+        Body: `[costs](AWS-Lambda-CostModel_AWS-LESS-11.md#summary)`
     """
     for ref, res in hits_for(ctx, "anchor"):
         yield Hit(ref.line, ref.column, f"`#{ref.anchor}` is not a heading of `{res.target}`{_did_you_mean(res.suggestion and '#' + res.suggestion)}")
@@ -112,9 +133,11 @@ def xref_outside_root(entry: Entry, ctx: Context):
     and may leak a local layout.
 
     Example:
-        `[notes](../../../home/me/notes.md)`
+        Body: `[notes](../../../home/me/notes.md)`
 
     Fix: move the target into the KB, or link to it by URL.
+
+        Body: `[notes](https://wiki.example.com/notes)`
     """
     for ref, res in hits_for(ctx, "outside"):
         yield Hit(ref.line, ref.column, f"`{ref.target}` points outside the knowledge base root; not followed")
@@ -131,9 +154,13 @@ def refid_duplicate(entry: Entry, ctx: Context):
     Why: numbers are never reused; a REF-ID that names two files makes every mention ambiguous.
 
     Example:
-        `lessons/LESS-15.md` and `lessons/operations/LESS-15.md`.
+        File: `lessons/LESS-15.md`
+
+        Other files: `lessons/operations/LESS-15.md`
 
     Fix: give one of them the next free number and update its citations.
+
+        Other files: `lessons/operations/LESS-16.md`
     """
     owners = ctx.kb.by_refid.get(entry.refid or "", [])
     if len(owners) > 1:

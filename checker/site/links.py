@@ -11,21 +11,24 @@ import posixpath
 import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..kb import KnowledgeBase, Resolution
 from ..model import Entry, Reference
+from ..refs import is_external, split_anchor
+from .render import fence_mask
 
 Resolved = list[tuple[Reference, Resolution]]
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK_LABEL = re.compile(r"(!?)\[((?:[^\]\\]|\\.)*)\]\(")
 _SAFE_SCHEMES = ("http", "https", "mailto")
-_ATTR = re.compile(
-    r"""(\s(?:href|src|action|formaction|xlink:href|poster|data)\s*=\s*)("[^"]*"|'[^']*'|[^\s>"']+)""",
-    re.IGNORECASE,
-)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?>")
+_ATTR_TOKEN = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data"})
+_EXECUTABLE = frozenset({"script", "iframe", "object", "embed", "frame", "frameset"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_DEFINITION = re.compile(r"^( {0,3}(?:[-*+]\s+)?)\[([^\]\n]{1,200})\]:[ \t]*(<[^>\n]*>|\S+)")
 
 
 def esc(text: object) -> str:
@@ -84,13 +87,30 @@ def is_safe_href(url: str) -> bool:
 
 
 def neutralize(page_html: str) -> str:
-    """Replace unsafe URL attributes (`javascript:` and friends) in rendered HTML with `#`."""
+    """Make rendered page HTML safe to publish: unsafe URL attributes (`javascript:` and
+    friends) become `#`, event-handler attributes are dropped, and executable elements
+    (`<script>` other than JSON data, `<iframe>`, `<object>`, `<embed>`) are shown as text,
+    as GitHub would not run them either."""
+    return _TAG.sub(_safe_tag, page_html)
 
-    def fix(m: re.Match) -> str:
-        value = m.group(2).strip("\"'")
-        return m.group(0) if is_safe_href(value) else f'{m.group(1)}"#"'
 
-    return _ATTR.sub(fix, page_html)
+def _safe_tag(m: re.Match) -> str:
+    tag, name = m.group(0), m.group(1)
+    inner = tag[1 + len(name) : -1]
+    closing = "/>" if inner.endswith("/") else ">"
+    kept, data_json = [], False
+    for a in _ATTR_TOKEN.finditer(inner):
+        key, value = a.group(1).lower(), (a.group(2) or "").strip("\"'")
+        if key.startswith("on"):
+            continue  # event handlers
+        if key in _URL_ATTRS and a.group(2) is not None and not is_safe_href(value):
+            kept.append(f' {a.group(1)}="#"')
+            continue
+        data_json |= key == "type" and value.strip().lower() == "application/json"
+        kept.append(a.group(0))
+    if name.lower() in _EXECUTABLE and not (name.lower() == "script" and data_json):
+        return html.escape(tag)
+    return f"<{name}{''.join(kept)}{closing}"
 
 
 @dataclass(frozen=True)
@@ -256,7 +276,35 @@ def html_text(text: str, row: Iterable[Span], linker: Linker, offset: int = 0) -
     return "".join(out)
 
 
-def rewrite(entry: Entry, resolved: Resolved, linker: Linker) -> list[str]:
-    """All lines of the entry with every cross-reference written as a link."""
+def rewrite(entry: Entry, resolved: Resolved, linker: Linker, kb: KnowledgeBase | None = None) -> list[str]:
+    """All lines of the entry with every cross-reference written as a link (and, given the KB,
+    reference-style link definitions pointed at the right page or shown as text)."""
     by_line = spans(entry, resolved)
-    return [markdown_line(line, by_line[n], linker) if n in by_line else line for n, line in enumerate(entry.lines, 1)]
+    code = fence_mask(list(entry.lines)) if kb is not None else []
+    out = []
+    for n, line in enumerate(entry.lines, 1):
+        if kb is not None and not code[n - 1] and "]:" in line and _DEFINITION.match(line):
+            out.append(_definition(line, n, entry, kb, linker))
+        else:
+            out.append(markdown_line(line, by_line[n], linker) if n in by_line else line)
+    return out
+
+
+def _definition(line: str, lineno: int, entry: Entry, kb: KnowledgeBase, linker: Linker) -> str:
+    """`[id]: target` whose target is a KB page gets its relative path; one leading nowhere is
+    escaped, so it shows as written instead of making a dead link."""
+    m = _DEFINITION.match(line)
+    if m is None:
+        return line
+    dest = m.group(3).strip("<>")
+    if is_external(dest):
+        return line if is_safe_href(dest) else line[: m.start(2) - 1] + "\\" + line[m.start(2) - 1 :]
+    path, anchor = split_anchor(dest)
+    res = kb.resolve(Reference(m.group(0), unquote(path), "link", lineno, m.start(3) + 1, anchor), entry)
+    target = target_of(res)
+    md = linker.md(target, anchor if res.status != "anchor" else None) if target else None
+    if md and not any(c in md for c in "<>\n"):
+        return line[: m.start(3)] + f"<{md}>" + line[m.end(3) :]
+    if res.status == "ok" and not res.targets:
+        return line  # a folder or another file of the KB
+    return line[: m.start(2) - 1] + "\\" + line[m.start(2) - 1 :]

@@ -22,6 +22,7 @@ from .links import Linker, esc, inline
 from .render import github_compat, title_source_lines
 
 _RULE_LINE = re.compile(r"^ {0,3}---+\s*$")
+_SLOT = "<!-- sima: pattern comparison -->"  # where the comparison goes, kept out of the Markdown fixes
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def entry_page(entry: Entry, data: SiteData, linker: Linker, paths: Paths, compa
     cross-reference linked, the pattern comparison, and "Referenced by"."""
     rel = entry.relpath
     resolved = data.resolved.get(rel, [])
-    lines = links.rewrite(entry, resolved, linker)
+    lines = links.rewrite(entry, resolved, linker, data.kb)
     fm = entry.front_matter_lines
     titles = title_source_lines(entry)
     header = {f.line for f in entry.fields if f.in_header and f.line > fm}
@@ -125,9 +126,9 @@ def entry_page(entry: Entry, data: SiteData, linker: Linker, paths: Paths, compa
     body = lines[end:]
     insert = _comparison_insert(entry, data, end, len(lines)) if comparison_html else None
     if insert is not None:
-        body[insert - end - 1 : insert - end - 1] = ["", comparison_html, ""]
+        body[insert - end - 1 : insert - end - 1] = ["", _SLOT, ""]
     out = [f"# {md_text(data.titles.get(rel, entry.name))}", "", card, "", result, ""] + kept + [""]
-    out += github_compat(body)
+    out += [comparison_html if line == _SLOT else line for line in github_compat(body)]
     if comparison_html and insert is None:
         out += ["", "## Pattern comparison", "", comparison_html]
     refs = backlinks_html(data.backlinks.get(rel, []), data.titles, data.refids, linker)
@@ -137,7 +138,7 @@ def entry_page(entry: Entry, data: SiteData, linker: Linker, paths: Paths, compa
 
 def md_text(text: str) -> str:
     """Plain text for Markdown (a heading): HTML escaped, Markdown specials backslashed."""
-    return re.sub(r"([\\`*_\[\]#!])", r"\\\1", html.escape(text, quote=False))
+    return re.sub(r"([\\`*_\[\]{}#!])", r"\\\1", html.escape(text, quote=False))
 
 
 def _comparison_insert(entry: Entry, data: SiteData, after: int, n: int) -> int | None:

@@ -31,7 +31,7 @@ from . import comparison, pages, patterns
 from .data import MODES, SiteData, prepare
 from .links import Linker, neutralize
 from .nav import site_nav
-from .render import nav_title
+from .render import humanize, nav_title
 
 log = get_plugin_logger("sima")
 
@@ -104,8 +104,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             files.append(f)
         for name in ASSETS:
             files.append(File.generated(config, ASSET_URI + name, abs_src_path=str(ASSET_DIR / name)))
-        if self.config.nav and not config.nav:
-            config.nav = self._nav(files)
+        if self.config.nav and (not config.nav or config.nav is getattr(self, "_own_nav", None)):
+            config.nav = self._own_nav = self._nav(files)
         return files
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
@@ -186,7 +186,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
     def _nav(self, files: Files) -> list:
         p = self.paths
         kb_pages = [
-            (rel, nav_title(self.data.titles.get(rel, rel)))
+            (rel, nav_title(self.data.titles.get(rel) or humanize(posixpath.splitext(posixpath.basename(rel))[0])))
             for rel in (f.src_uri for f in files.documentation_pages())
             if rel not in self.generated
         ]

@@ -31,7 +31,7 @@ ACRONYMS = {
 SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())
 
 
-def _fence_mask(lines: list[str]) -> list[bool]:
+def fence_mask(lines: list[str]) -> list[bool]:
     """True for lines inside (or opening/closing) a fenced code block."""
     mask, char, size = [False] * len(lines), "", 0
     for i, line in enumerate(lines):
@@ -51,7 +51,7 @@ def _is_table_start(lines: list[str], i: int) -> bool:
 
 def github_compat(lines: list[str]) -> list[str]:
     """Blank lines before lists and tables that follow text; nested lists at 4 spaces."""
-    code = _fence_mask(lines)
+    code = fence_mask(lines)
     out: list[str] = []
     stack: list[int] = []  # source indents of the open list levels
     prev_text = False  # previous line is paragraph text (not blank, list item, table, code)

@@ -153,3 +153,30 @@ def test_markdown_javascript_link_in_an_entry_is_neutralised_in_html() -> None:
 
     html = markdown.markdown("[click](javascript:alert(1)) and <a href='javascript:x'>raw</a>")
     assert "javascript:" not in neutralize(html)
+
+
+def test_reference_definitions_point_at_pages_or_show_as_text() -> None:
+    files = {
+        SOURCE: clean_entry(SOURCE, "AWS-LESS-02", "\nSee [the decision][d] and [x][gone].\n\n[d]: ../../entries/decisions/architecture/DEC-05.md\n[gone]: [Interface]"),
+        TARGET: clean_entry(TARGET, "DEC-05"),
+    }
+    data = make_site(files)
+    out = "\n".join(rewrite(data.entry(SOURCE), data.resolved[SOURCE], linker(data, SOURCE), data.kb))
+    assert "[d]: <../../entries/decisions/architecture/DEC-05.md>" in out
+    assert "\\[gone]: [Interface]" in out
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ('<img src="x.png" onerror="alert(1)">', '<img src="x.png">'),
+        ('<a href="#" title="turn onboarding=on" ONCLICK=x>t</a>', '<a href="#" title="turn onboarding=on">t</a>'),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)</script>"),
+        ('<iframe src="https://x.example/"></iframe>', "&lt;iframe src=&quot;https://x.example/&quot;&gt;</iframe>"),
+        ('<script type="application/json" class="sima-tree">{"a":1}</script>', '<script type="application/json" class="sima-tree">{"a":1}</script>'),
+        ("<pre><code>&lt;script&gt;x&lt;/script&gt;</code></pre>", "<pre><code>&lt;script&gt;x&lt;/script&gt;</code></pre>"),
+    ],
+    ids=["handler", "handler-not-in-value", "script", "iframe", "json-data", "code"],
+)
+def test_neutralize_drops_executable_html(raw: str, safe: str) -> None:
+    assert neutralize(raw) == safe

@@ -244,3 +244,9 @@ def test_backlinks_skip_self_and_dedupe_lines() -> None:
     found = collect(data.kb.entries, data.resolved)
     assert [(x.source, x.hit) for x in found[b]] == [(a, "AWS-LESS-02")]
     assert a not in found
+
+
+def test_comparison_goes_after_the_decision_tree_section(repo_site) -> None:
+    md = pages.entry_page(repo_site.entry(SEED_REL), repo_site, linker(repo_site, SEED_REL), PATHS, "<div>CMP</div>")
+    assert md.index("## Pattern Selection Framework") < md.index("<div>CMP</div>") < md.index("## Anti-Patterns")
+    assert md.count("<div>CMP</div>") == 1
