@@ -27,4 +27,5 @@ def render(r: Rule) -> str:
     """The text of one rule's page."""
     kinds = "every kind" if len(r.kinds) == 6 else ", ".join(r.kinds)
     head = f"{r.code} {r.name}\nDefault severity: {r.severity}. Applies to: {kinds}. Fixable: {'yes' if r.fixable else 'no'}."
-    return f"{head}\n\n{r.doc}\n"
+    note = "(Examples show only what differs from a clean entry; `Other files` exist beside it.)"
+    return f"{head}\n\n{r.doc}\n\n{note}\n"
