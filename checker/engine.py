@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .config import Config
 from .kb import KnowledgeBase
@@ -181,16 +181,23 @@ def run(kb: KnowledgeBase, config: Config, root: Path, only: set[str] | None = N
 
 
 def check_entries(entries: Iterable[Entry], kb: KnowledgeBase, config: Config, root: Path, cwd: Path | None = None) -> Result:
-    """Check these entries, in this order, against `kb` (the parallel path passes a KB of
-    skeletons and the full entries one at a time; see pipeline.py)."""
-    rules = active_rules(config)
-    prefix = display_prefix(root, cwd)
+    """Check these entries, in this order, against `kb`."""
     result = Result()
-    for entry in entries:
-        result.files_checked += 1
-        shown = printable(prefix + entry.relpath)
-        result.files.append(shown)
-        result.entries_checked += entry.kind == "entry"
-        result.findings.extend(check_entry(entry, kb, config, rules, shown))
+    for one in check_each(entries, kb, config, root, cwd):
+        result.files_checked += one.files_checked
+        result.files += one.files
+        result.entries_checked += one.entries_checked
+        result.findings += one.findings
     result.findings.sort()
     return result
+
+
+def check_each(entries: Iterable[Entry], kb: KnowledgeBase, config: Config, root: Path, cwd: Path | None = None) -> Iterator[Result]:
+    """One Result per entry (the fast path caches them per file and passes a KB of
+    skeletons; see pipeline.py)."""
+    rules = active_rules(config)
+    prefix = display_prefix(root, cwd)
+    for entry in entries:
+        shown = printable(prefix + entry.relpath)
+        findings = sorted(check_entry(entry, kb, config, rules, shown))
+        yield Result(findings=findings, files_checked=1, entries_checked=int(entry.kind == "entry"), files=[shown])

@@ -103,15 +103,19 @@ class KnowledgeBase:
         cache = self.__dict__.setdefault("_anchors", {})
         if entry.relpath not in cache:
             slugs = [h.slug for h in entry.headings]
-            cache[entry.relpath] = (slugs, set(slugs), {})
-        slugs, known, suggested = cache[entry.relpath]
+            by_first: dict[str, list[str]] = defaultdict(list)
+            for s in slugs:
+                by_first[s[:1]].append(s)
+            cache[entry.relpath] = (slugs, set(slugs), by_first, {})
+        slugs, known, by_first, suggested = cache[entry.relpath]
         wanted = unquote(anchor)
         if wanted in known:
             return res
         if wanted not in suggested:
-            # Real entries have a few dozen headings; past 1000, only those sharing the first letter.
-            pool = slugs if len(slugs) <= 1000 else [s for s in slugs if s[:1] == wanted[:1].lower()][:1000]
-            close = difflib.get_close_matches(wanted.lower(), pool, n=1, cutoff=0.6)
+            # Real entries have a few dozen headings and broken anchors; past 1000 headings only
+            # those sharing the first letter are compared, past 200 broken anchors none.
+            pool = slugs if len(slugs) <= 1000 else by_first.get(wanted[:1].lower(), [])[:1000]
+            close = difflib.get_close_matches(wanted.lower(), pool, n=1, cutoff=0.6) if len(suggested) < 200 else []
             suggested[wanted] = close[0] if close else None
         return Resolution("anchor", res.targets, suggested[wanted])
 
@@ -215,9 +219,14 @@ class KnowledgeBase:
         if refid:
             candidates.update(self.by_refid.get(refid, ()))
         best, best_score = None, 0.0
+        matcher = difflib.SequenceMatcher(None, normalise(target), "")
         for rel in sorted(candidates):
             cand = rel if "/" in target else rel.rsplit("/", 1)[-1]
-            score = difflib.SequenceMatcher(None, normalise(target), normalise(cand)).ratio()
+            matcher.set_seq2(normalise(cand))
+            # The quick ratios bound ratio() from above: skip what cannot win (same result, faster).
+            if max(best_score, 0.75) > matcher.real_quick_ratio() or max(best_score, 0.75) > matcher.quick_ratio():
+                continue
+            score = matcher.ratio()
             if score > best_score:
                 best, best_score = rel, score
         result = best if best_score >= 0.75 else None

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import cache as C
 from .config import Config
-from .engine import Result, check_entries, display_prefix
+from .engine import Result, check_each, display_prefix
 from .kb import KnowledgeBase
 from .load import discover, outside_entry, parse_file, read_bytes
 from .model import Entry
@@ -117,18 +117,25 @@ class Shard:
             [pickle.loads(b) for b in skeletons] + [outside_entry(r, self.config) for r in outside],
             frozenset(other), frozenset(outside),
         )
-        outside_set, results, errors = set(outside), {}, []
-        for rel, expected, blob in items:
-            if rel in outside_set:
-                entry = outside_entry(rel, self.config)
-            else:
-                try:
-                    data = read_bytes(self.root, rel)
-                except OSError as exc:  # vanished since the scan
-                    errors.append((rel, exc.strerror or str(exc)))
-                    continue
-                entry = restore(self._light(rel, data, expected, blob), data)
-            results[rel] = check_entries([entry], kb, self.config, self.root, Path(cwd))
+        outside_set, errors, done = set(outside), [], []
+
+        def full_entries():
+            for rel, expected, blob in items:
+                if rel in outside_set:
+                    entry = outside_entry(rel, self.config)
+                else:
+                    try:
+                        data = read_bytes(self.root, rel)
+                    except OSError as exc:  # vanished since the scan
+                        errors.append((rel, exc.strerror or str(exc)))
+                        continue
+                    entry = restore(self._light(rel, data, expected, blob), data)
+                done.append(rel)
+                yield entry
+
+        results: dict[str, Result] = {}
+        for one in check_each(full_entries(), kb, self.config, self.root, Path(cwd)):
+            results[done[len(results)]] = one  # the entry just yielded
         return results, errors
 
     def _light(self, rel: str, data: bytes, expected: str, blob: bytes | None) -> Entry:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from ..model import Entry
 from ..slug import slugify
+from .render import entry_title
 from .patterns import Cell, DecisionTree, Outcome, Pattern, PatternSet
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
@@ -62,11 +63,8 @@ def anchor_id(entry: Entry) -> str:
 
 
 def entry_label(entry: Entry) -> tuple[str, str]:
-    """(REF-ID or file name, title) for display; a title that is the file name is shortened."""
-    ident = entry.refid or entry.name
-    title = (entry.title or "").strip() or re.sub(r"\.md$", "", entry.name, flags=re.IGNORECASE)
-    title = re.sub(r"\.md$", "", title, flags=re.IGNORECASE)
-    return ident, title
+    """(REF-ID or file name, readable title) for display, the same title as the entry's page."""
+    return entry.refid or entry.name, entry_title(entry)
 
 
 def _cell_html(cell: Cell | None, pattern: Pattern, href: str) -> str:

@@ -384,6 +384,8 @@ def test_selector_survives_material_instant_navigation(tmp_path):
                 errors: list[str] = []
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
                 page.goto(base)
+                # Instant navigation intercepts clicks only once Material's bundle has run.
+                page.wait_for_function("typeof window.document$ !== 'undefined'")
                 page.evaluate("window.simaMarker = 1")
                 page.locator("article a", has_text="Compare the patterns").click()
                 page.wait_for_selector('.sima-selector[data-sima-ready="1"]')
