@@ -3,9 +3,15 @@
 Layout under the cache directory (`.sima-check-cache/` in the working directory by default):
 
     CACHEDIR.TAG, .gitignore                 mark it as a cache for backup tools and git
-    v1/index-<root>.pickle                   relpath -> (stamp, digest, skeleton, its digest)
-    v1/pack-<root>.pickle                    relpath -> (digest, parsed file without text/lines)
-    v1/findings-<root>-<context>.pickle      relpath -> (digest, that file's Result)
+    v1/index-<root>.NN.pickle                relpath -> (stamp, digest, skeleton, its digest,
+                                             REF-ID, kind), split in 16 by relpath
+    v1/findings-<root>-<context>.NN.pickle   relpath -> (digest, that file's Result), split too
+    v1/kbstate-<root>-<skeletons>.pickle     the KnowledgeBase's indexes for one set of skeletons
+
+The index holds each file's parse as far as the other files see it (its skeleton: title,
+REF-ID, headings; see pipeline.py) under the digest of its bytes; a findings table holds each
+file's findings under its digest, for one context: settings, display path and the skeletons of
+every file.
 
 Every key is a SHA-256 over the sima-check version, a fingerprint of its source code, the
 settings that matter and the file contents, so a changed file, setting or checker is a miss,
@@ -21,6 +27,8 @@ import hashlib
 import os
 import pickle
 import tempfile
+import zlib
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +37,7 @@ from . import __version__
 DEFAULT_DIR = ".sima-check-cache"
 LAYOUT = "v1"
 KEEP_FINDINGS = 4  # findings tables kept per KB root (one per settings / skeleton set)
+BUCKETS = 16  # tables by relpath come in 16 files: a one-file change rewrites one of them
 RACY_NS = 2_000_000_000
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -47,6 +56,11 @@ def key(*parts: object) -> str:
         h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else repr(part).encode())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def bucket(rel: str) -> int:
+    """Which file of a split table holds a relpath."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % BUCKETS
 
 
 def stamp(st: os.stat_result, now_ns: int) -> Stamp | None:
@@ -103,7 +117,7 @@ class Cache:
     # -- per KB root: index, pack of parsed files, findings ------------------------------------
 
     def load(self, name: str) -> dict:
-        """A table by name (`index-...`, `pack-...`, `findings-...`); empty when missing or bad."""
+        """A table by name (`index-...`, `findings-...`); empty when missing or bad."""
         value = self._load(f"{name}.pickle")
         return value if isinstance(value, dict) else {}
 
@@ -111,15 +125,39 @@ class Cache:
         """Write a table."""
         self._store(f"{name}.pickle", table)
 
+    def load_split(self, name: str, buckets: Iterable[int] = range(BUCKETS)) -> dict:
+        """The union of buckets of a table split by relpath."""
+        out: dict = {}
+        for b in buckets:
+            out.update(self.load(f"{name}.{b:02d}"))
+        return out
+
+    def store_split(self, name: str, table: dict, buckets: Iterable[int]) -> None:
+        """Write these buckets of a table split by relpath (the table holds all of their rows)."""
+        parts: dict[int, dict] = {b: {} for b in buckets}
+        for rel, value in table.items():
+            part = parts.get(bucket(rel))
+            if part is not None:
+                part[rel] = value
+        for b, part in sorted(parts.items()):
+            self.store(f"{name}.{b:02d}", part)
+
     def prune(self, prefix: str, keep: int) -> None:
-        """Keep only the newest `keep` tables whose names start with `prefix`."""
+        """Keep only the newest `keep` tables (a split table counts once) named `prefix...`."""
         if self.base is None:
             return
         try:
-            found = [e for e in os.scandir(self.base) if e.name.startswith(prefix)]
-            found.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
-            for old in found[keep:]:
-                os.unlink(old.path)
+            newest: dict[str, int] = {}
+            found = []
+            for e in os.scandir(self.base):
+                if e.name.startswith(prefix):
+                    group = e.name.split(".", 1)[0]
+                    newest[group] = max(newest.get(group, 0), e.stat().st_mtime_ns)
+                    found.append((group, e.path))
+            kept = set(sorted(newest, key=newest.__getitem__, reverse=True)[:keep])
+            for group, path in found:
+                if group not in kept:
+                    os.unlink(path)
         except OSError:
             pass
 

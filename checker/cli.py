@@ -64,7 +64,7 @@ def fail(message: str) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Print what --fix would change as a unified diff and write nothing; exit 1 if there is anything to fix.")
 @click.option("--changed-since", metavar="REF", help="Report only on files changed since the merge base of git REF and HEAD, and the files that reference them.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to parse and check with [default: auto, by CPUs and files].")
-@click.option("--cache-dir", type=click.Path(file_okay=False), default=".sima-check-cache", show_default=True, help="Where parse results and stamps are kept (never inside the knowledge base).")
+@click.option("--cache-dir", type=click.Path(), default=".sima-check-cache", show_default=True, help="Where parse results and stamps are kept (never inside the knowledge base; an unusable one only costs speed).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", expose_value=False, is_eager=True, callback=_explain, help="Show a rule's documentation and exit.")

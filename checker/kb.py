@@ -126,7 +126,7 @@ class KnowledgeBase:
             return self._resolve_rooted(target[len("/sima/"):])
         if self._kb_absolute(target):
             return self._resolve_rooted(target[1:])
-        if target.startswith("/") or re.match(r"^[A-Za-z]:/", target) or target.startswith("~"):
+        if target.startswith("/") or re.match(r"^[A-Za-z]:/", target) or target.startswith("~") or target[:5].lower() == "file:":
             return Resolution("outside")
         joined = posixpath.normpath(posixpath.join(source.directory, target))
         if joined.startswith("../") or joined == "..":

@@ -3,7 +3,9 @@ keywords, references and suppressions (markdown-it-py is kept for the site)."""
 from __future__ import annotations
 
 import re
+from sys import intern  # labels, keys, fence tags and keywords repeat in every file: share them
 
+from .inline import attr_list_id
 from .model import Entry, Fence, HeaderField, Heading, Keyword, Reference, Suppression
 from .refid import RefIdGrammar, grammar as default_grammar
 from .refs import NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, may_cite, scan_line, scan_relationship
@@ -18,8 +20,6 @@ _HEADING_WORDS = re.compile(r"[^a-z0-9 -]")
 _HARD_BREAK = re.compile(r"\\$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 _FILE_TITLE = re.compile(r"(?:File:\s*)?[^\s/]+(?: [^\s/]+)*\.md\Z", re.IGNORECASE)
-# `## Title {#custom-id .class}`: attr_list's explicit id replaces the generated slug.
-_ATTR_ID = re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$")
 
 
 _HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?![^ \t])")
@@ -139,13 +139,13 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
             m = _FENCE.match(line)
             if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
                 fence_char, fence_len = m.group(2)[0], len(m.group(2))
-                fence_line, fence_info = i + 1, m.group(3).strip()
+                fence_line, fence_info = i + 1, intern(m.group(3).strip())
                 in_code[i] = True
                 continue
         if "#" in line[:4]:  # cheap pre-test; the pattern decides
             h = heading(line)
             if h:
-                raw_headings.append((h[0], h[1].strip(), i + 1))
+                raw_headings.append((h[0], intern(h[1].strip()), i + 1))
     if fence_char:
         fences.append(Fence(fence_line, fence_info, False))
 
@@ -189,8 +189,8 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
         if "**" in line:
             m = _FIELD.match(line)
             if m:
-                label = m.group(1).strip()
-                key = " ".join(label.lower().split())
+                label = intern(m.group(1).strip())
+                key = intern(" ".join(label.lower().split()))
                 raw = m.group(2).rstrip()
                 value = _HARD_BREAK.sub("", raw).strip()
                 fields.append(HeaderField(label, key, value, lineno, m.start(2) + 1, lineno < header_stop))
@@ -232,11 +232,12 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
 
 def _with_slugs(raw: list[tuple[int, str, int]]) -> tuple[Heading, ...]:
     """Headings with their anchors; an explicit `{#id}` is the anchor and leaves the text."""
-    explicit = [_ATTR_ID.search(t) for _, t, _ in raw]
-    texts = [t[: m.start()] if m else t for (_, t, _), m in zip(raw, explicit)]
+    # `## Title {#custom-id .class}`: attr_list's explicit id replaces the generated slug.
+    explicit = [attr_list_id(t) for _, t, _ in raw]
+    texts = [t[: m[0]] if m else t for (_, t, _), m in zip(raw, explicit)]
     auto = iter(unique_slugs([t for t, m in zip(texts, explicit) if not m]))
     return tuple(
-        Heading(lv, text, ln, m.group(1) if m else next(auto))
+        Heading(lv, text, ln, m[1] if m else next(auto))
         for (lv, _, ln), text, m in zip(raw, texts, explicit)
     )
 
@@ -284,7 +285,7 @@ def _split_keywords(line: str, lineno: int, out: list[Keyword], offset: int = 0)
     for part in body[lead:].split(","):
         word = part.strip().strip("`")
         if word:
-            out.append(Keyword(word, lineno, pos + (len(part) - len(part.lstrip())) + 1))
+            out.append(Keyword(intern(word), lineno, pos + (len(part) - len(part.lstrip())) + 1))
         pos += len(part) + 1
 
 

@@ -3,28 +3,28 @@
 Same findings as `load()` + `engine.run()`, in two stages over shards of the files (the main
 process is shard 0; `--jobs N` adds up to N-1 worker processes, each keeping what it parsed):
 
-1. scan: each file whose stamp the cache does not vouch for is read, hashed and parsed. What
-   the other files may see of it, its *skeleton*, goes to the index.
+1. scan: each file whose stamp the cache does not vouch for is read, hashed and parsed; what
+   the other files may see of it, its *skeleton*, goes to the cache's index.
 2. check: each file to report on is checked as a full Entry (text and lines restored from the
    file) against a KnowledgeBase of the skeletons of all files, one file at a time.
 
-A skeleton is an Entry without text, lines, fields, references, keywords, fences and
-suppressions: resolving references needs only paths, REF-IDs and headings. A rule that read more
-of *another* file than that would see it empty here; the tests compare this path with the plain
-one on three knowledge bases. A file's findings depend on its bytes, the settings and the
-skeletons of all files, so they are cached under exactly that: an edit that leaves every
-skeleton alone re-checks one file. Results never depend on the number of jobs or the cache.
+A skeleton is a file's path, kind, title, REF-ID and headings (level, text, anchor), without
+line numbers: resolving references needs no more. A rule that read more of *another* file
+would see it empty here; the tests compare this path with the plain one on three knowledge
+bases. A file's findings depend only on its bytes, the settings and the skeletons of all files,
+so they are cached under exactly that: an edit that leaves headings, REF-IDs and file names
+alone re-checks one file. Results never depend on the number of jobs or on the cache.
 """
 from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import pickle
 import sys
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -33,19 +33,20 @@ from .config import Config
 from .engine import Result, check_each, display_prefix
 from .kb import KnowledgeBase
 from .load import discover, outside_entry, parse_file, read_bytes
-from .model import Entry
+from .model import Entry, Heading
 from .targets import Target, selected
 from .text import decode
 
-PARALLEL_MIN = 150  # files of work per extra process before one pays (fork start-up ~10 ms)
+PARALLEL_MIN = 100  # files of work per extra process before one pays (fork start-up ~10 ms)
 SPAWN_MIN = 3000  # the same where processes must be spawned (macOS, Windows: ~0.3 s each)
 PICKLE = pickle.HIGHEST_PROTOCOL
 
 
 def skeleton(entry: Entry) -> Entry:
     """What a check sees of the other files (see the module docstring)."""
-    return replace(
-        entry, text="", lines=(), fields=(), references=(), keywords=(), fences=(), suppressions=()
+    return Entry(
+        relpath=entry.relpath, kind=entry.kind, text="", lines=(), line_count=0, title=entry.title,
+        refid=entry.refid, headings=tuple(Heading(h.level, h.text, 0, h.slug) for h in entry.headings),
     )
 
 
@@ -77,50 +78,75 @@ def combine(parts: list[Result]) -> Result:
     return out
 
 
+class Skeletons(Mapping):
+    """relpath -> skeleton Entry, unpickled on first use (most are never looked at)."""
+
+    def __init__(self, blobs: dict[str, bytes], ready: dict[str, Entry]) -> None:
+        self._blobs, self._ready = blobs, dict(ready)
+
+    def __getitem__(self, rel: str) -> Entry:
+        entry = self._ready.get(rel)
+        if entry is None:
+            entry = self._ready[rel] = pickle.loads(self._blobs[rel])
+        return entry
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._blobs or rel in self._ready
+
+    def __iter__(self):
+        yield from self._blobs
+        yield from (rel for rel in self._ready if rel not in self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs) + sum(1 for rel in self._ready if rel not in self._blobs)
+
+
 class Shard:
     """One process's share of the files, and the parsed files it keeps between the stages."""
 
-    def __init__(self, root: Path, config: Config, keep_blobs: bool) -> None:
-        self.root, self.config, self.keep_blobs = root, config, keep_blobs
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root, self.config = root, config
         self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, light entry)
 
     def scan(self, todo: list[tuple[str, str | None]]) -> list[tuple]:
-        """Read, hash and parse files: (rel, stamp, digest, skeleton, its digest, light, error)."""
+        """Read, hash and parse files: (rel, stamp, digest, skeleton pickle, its digest, REF-ID, kind, error)."""
         out = []
         for rel, known in todo:
             try:
                 st = os.stat(os.path.join(self.root, rel))
                 data = read_bytes(self.root, rel)
             except OSError as exc:
-                out.append((rel, None, "", None, "", None, exc.strerror or str(exc)))
+                out.append((rel, None, "", None, "", None, "", exc.strerror or str(exc)))
                 continue
             digest = C.digest(data)
             stamp = C.stamp(st, time.time_ns())
             if digest == known:  # touched, not changed: the index keeps its skeleton
-                out.append((rel, stamp, digest, None, "", None, None))
+                out.append((rel, stamp, digest, None, "", None, "", None))
                 continue
             entry = light(parse_file(rel, data, self.config))
             self.kept[rel] = (digest, entry)
             skel = pickle.dumps(skeleton(entry), PICKLE)
-            blob = pickle.dumps(entry, PICKLE) if self.keep_blobs else None
-            out.append((rel, stamp, digest, skel, C.digest(skel), blob, None))
+            out.append((rel, stamp, digest, skel, C.digest(skel), entry.refid, entry.kind, None))
         return out
 
-    def check(self, skeletons: list[bytes], other: list[str], outside: list[str], items: list[tuple], cwd: str) -> tuple:
-        """Check files against the KB of all skeletons: ({rel: Result}, io errors).
-
-        items: (rel, digest the scan saw, light entry pickle from the pack or None).
-        """
+    def check(self, skeletons: list[tuple], other: list[str], outside: list[str], items: list[str], cwd: str, state: bytes | None = None, want_state: bool = False) -> tuple:
+        """Check files against the KB of all skeletons, (rel, REF-ID, kind, pickle) each:
+        ({rel: Result}, io errors, the KB's indexes pickled when wanted and built here)."""
         if not items:
-            return {}, []
-        kb = KnowledgeBase(
-            [pickle.loads(b) for b in skeletons] + [outside_entry(r, self.config) for r in outside],
-            frozenset(other), frozenset(outside),
-        )
+            return {}, [], None
+        stand_ins = {r: outside_entry(r, self.config) for r in outside}
+        kb = _kb_from_state(state)
+        if kb is None:  # the indexes need only paths and REF-IDs: stubs, not skeletons
+            stubs = [Entry(relpath=rel, kind=kind, text="", lines=(), line_count=0, refid=refid) for rel, refid, kind, _ in skeletons]
+            kb = KnowledgeBase(stubs + list(stand_ins.values()), frozenset(other), frozenset(outside))
+            state = pickle.dumps({k: v for k, v in vars(kb).items() if k != "entries"}, PICKLE) if want_state else None
+        else:
+            state = None
+        kb.entries = Skeletons({rel: blob for rel, _, _, blob in skeletons}, stand_ins)  # unpickled on use
         outside_set, errors, done = set(outside), [], []
 
         def full_entries():
-            for rel, expected, blob in items:
+            for rel in items:
                 if rel in outside_set:
                     entry = outside_entry(rel, self.config)
                 else:
@@ -129,34 +155,39 @@ class Shard:
                     except OSError as exc:  # vanished since the scan
                         errors.append((rel, exc.strerror or str(exc)))
                         continue
-                    entry = restore(self._light(rel, data, expected, blob), data)
+                    kept = self.kept.pop(rel, None)  # dropped once checked: memory stays bounded
+                    if kept and kept[0] == C.digest(data):
+                        entry = restore(kept[1], data)
+                    else:
+                        entry = parse_file(rel, data, self.config)
                 done.append(rel)
                 yield entry
 
         results: dict[str, Result] = {}
         for one in check_each(full_entries(), kb, self.config, self.root, Path(cwd)):
             results[done[len(results)]] = one  # the entry just yielded
-        return results, errors
-
-    def _light(self, rel: str, data: bytes, expected: str, blob: bytes | None) -> Entry:
-        digest = C.digest(data)
-        kept = self.kept.pop(rel, None)  # dropped once checked: memory stays bounded
-        if kept and kept[0] == digest:
-            return kept[1]
-        if blob is not None and digest == expected:
-            try:
-                entry = pickle.loads(blob)
-                if isinstance(entry, Entry) and entry.relpath == rel:
-                    return entry
-            except Exception:  # a damaged pack is a miss
-                pass
-        return light(parse_file(rel, data, self.config))
+        return results, errors, state
 
 
-def _serve(conn, root: Path, config: Config, keep_blobs: bool) -> None:
+def _kb_from_state(state: bytes | None) -> KnowledgeBase | None:
+    """A KnowledgeBase from its pickled attributes (as __init__ left them), or None."""
+    if state is None:
+        return None
+    try:
+        attributes = pickle.loads(state)
+    except Exception:
+        return None
+    if not isinstance(attributes, dict):
+        return None
+    kb = object.__new__(KnowledgeBase)
+    kb.__dict__.update(attributes)
+    return kb
+
+
+def _serve(conn, root: Path, config: Config) -> None:
     """A worker process: run the stages the main process asks for on its shard."""
     gc.disable()  # short-lived, no cycles worth collecting: the collector only costs time
-    shard = Shard(root, config, keep_blobs)
+    shard = Shard(root, config)
     while True:
         try:
             message = conn.recv()
@@ -192,6 +223,8 @@ class Pool:
         """Have min(n, limit) shards."""
         ctx = None
         while self.size < min(n, self.limit):
+            import multiprocessing  # only runs with workers pay for it
+
             ctx = ctx or multiprocessing.get_context("fork" if _can_fork() else "spawn")
             try:
                 parent, child = ctx.Pipe()
@@ -236,7 +269,7 @@ class Pool:
 
 
 def _can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return sys.platform.startswith("linux")  # elsewhere fork is missing or unsafe
 
 
 def cpu_count() -> int:
@@ -282,7 +315,7 @@ class Run:
         self.cache = C.Cache(cache_dir)
         self.salt = C.key(C.fingerprint(), config.kinds, config.refid_patterns)
         self.root_key = C.key(self.salt, os.path.abspath(self.root))[:32]
-        self.pool = Pool(jobs or cpu_count(), (self.root, config, self.cache.enabled))
+        self.pool = Pool(jobs or cpu_count(), (self.root, config))
         self.errors: list[tuple[str, str]] = []
 
     def go(self) -> tuple[Result, list[tuple[str, str]]]:
@@ -290,14 +323,15 @@ class Run:
         try:
             markdown, other, outside = discover(self.root, self.config)
             only = selected(self.target, markdown + outside)
-            index = self.cache.load(f"index-{self.root_key}")
+            index = self.cache.load_split(f"index-{self.root_key}")
             rows, todo = self._fresh(markdown, index)
             owner = self._scan(todo, index, rows) if todo else {}
             readable = [rel for rel in markdown if rel in rows]
             wanted = sorted(r for r in (*readable, *outside) if only is None or r in only)
             results = self._check(wanted, readable, rows, other, outside, owner)
             if self.cache.enabled and rows != index:
-                self._keep(rows, index, owner)
+                changed = {C.bucket(rel) for rel in rows.keys() | index.keys() if rows.get(rel) != index.get(rel)}
+                self.cache.store_split(f"index-{self.root_key}", rows, changed)
             return combine([results[rel] for rel in wanted if rel in results]), sorted(self.errors)
         finally:
             self.pool.close()
@@ -305,33 +339,33 @@ class Run:
     def _fresh(self, markdown: list[str], index: dict) -> tuple[dict, list]:
         """Rows the stamps vouch for, and the files to scan (with their last digest)."""
         rows, todo = {}, []
+        base = os.path.join(self.root, "")
         for rel in markdown:
             row = index.get(rel)
             try:
-                fresh = row is not None and C.same_file(row[0], os.stat(os.path.join(self.root, rel)))
-            except (OSError, TypeError, IndexError):
+                fresh = C.same_file(row[0], os.stat(base + rel)) and len(row) == 6
+            except (OSError, TypeError, IndexError, ValueError):
                 fresh = False
             if fresh:
                 rows[rel] = row
             else:
-                todo.append((rel, row[1] if isinstance(row, tuple) and len(row) > 1 else None))
+                todo.append((rel, row[1] if isinstance(row, tuple) and len(row) == 6 else None))
         return rows, todo
 
-    def _scan(self, todo: list, index: dict, rows: dict) -> dict[str, tuple[int, bytes | None]]:
-        """Stage 1; returns relpath -> (shard that kept it, light pickle) for parsed files."""
+    def _scan(self, todo: list, index: dict, rows: dict) -> dict[str, int]:
+        """Stage 1; returns relpath -> the shard that parsed (and keeps) it."""
         self.pool.grow(jobs_for(self.jobs, len(todo)))
         n = self.pool.size
-        shares: list[list] = [todo[i::n] for i in range(n)]
         owner = {}
-        for shard, part in enumerate(self.pool.call("scan", [(s,) for s in shares])):
-            for rel, stamp, digest, skel, skel_digest, blob, error in part:
+        for shard, part in enumerate(self.pool.call("scan", [(todo[i::n],) for i in range(n)])):
+            for rel, stamp, digest, skel, skel_digest, refid, kind, error in part:
                 if error is not None:
                     self.errors.append((rel, error))
                 elif skel is None:
-                    rows[rel] = (stamp, digest, *index[rel][2:4])
+                    rows[rel] = (stamp, digest, *index[rel][2:])
                 else:
-                    rows[rel] = (stamp, digest, skel, skel_digest)
-                    owner[rel] = (shard, blob)
+                    rows[rel] = (stamp, digest, skel, skel_digest, refid, kind)
+                    owner[rel] = shard
         return owner
 
     def _check(self, wanted, readable, rows, other, outside, owner) -> dict[str, Result]:
@@ -339,9 +373,10 @@ class Run:
         sig = hashlib.sha256()
         for rel in readable:
             sig.update(f"{rel}\0{rows[rel][3]}\0".encode("utf-8", "surrogatepass"))
-        context = C.key(self.salt, repr(self.config), os.path.abspath(self.root), display_prefix(self.root, self.cwd), sig.hexdigest(), other, outside)
+        kb_key = C.key(self.salt, sig.hexdigest(), other, outside)[:32]
+        context = C.key(kb_key, repr(self.config), os.path.abspath(self.root), display_prefix(self.root, self.cwd))
         name = f"findings-{self.root_key}-{context[:32]}"
-        table = self.cache.load(name)
+        table = self.cache.load_split(name, {C.bucket(rel) for rel in wanted})
         results, need = {}, []
         for rel in wanted:
             digest = rows[rel][1] if rel in rows else ""
@@ -352,40 +387,33 @@ class Run:
                 need.append(rel)
         if not need:
             return results
-        pack = self.cache.load(f"pack-{self.root_key}") if any(r not in owner for r in need) else {}
         self.pool.grow(jobs_for(self.jobs, len(need)))
         n = self.pool.size
-        shares: list[list] = [[] for _ in range(n)]
-        for i, rel in enumerate(need):
-            kept = owner.get(rel)
-            blob = None
-            if kept is None and rel in rows:
-                packed = pack.get(rel)
-                blob = packed[1] if isinstance(packed, tuple) and len(packed) == 2 and packed[0] == rows[rel][1] else None
-            shard = kept[0] if kept is not None and kept[0] < n else i % n
-            shares[shard].append((rel, rows[rel][1] if rel in rows else "", blob))
-        skeletons = [rows[rel][2] for rel in readable]
+        shares: list[list[str]] = [[] for _ in range(n)]
+        for i, rel in enumerate(need):  # a file goes back to the shard that keeps its parse
+            shares[owner[rel] if rel in owner else i % n].append(rel)
+        skeletons = [(rel, rows[rel][4], rows[rel][5], rows[rel][2]) for rel in readable]
+        state_name = f"kbstate-{self.root_key}-{kb_key}"
+        state = self._load_bytes(state_name)
+        want = self.cache.enabled and state is None
         late: set[str] = set()
-        for part, errors in self.pool.call("check", [(skeletons, other, outside, s, str(self.cwd)) for s in shares]):
+        calls = [(skeletons, other, outside, s, str(self.cwd), state, want and i == 0) for i, s in enumerate(shares)]
+        for i, (part, errors, built) in enumerate(self.pool.call("check", calls)):
             results.update(part)
             self.errors += errors
             late.update(rel for rel, _ in errors)
+            if built is not None:
+                self.cache.store(state_name, {"state": built})
+                self.cache.prune(f"kbstate-{self.root_key}-", 2)
         for rel in need:
             if rel in results and rel not in late:
                 table[rel] = (rows[rel][1] if rel in rows else "", results[rel])
         if self.cache.enabled:
-            self.cache.store(name, table)
+            self.cache.store_split(name, table, {C.bucket(rel) for rel in need})
             self.cache.prune(f"findings-{self.root_key}-", C.KEEP_FINDINGS)
         return results
 
-    def _keep(self, rows: dict, index: dict, owner: dict) -> None:
-        """Write the index and the pack of parsed files for the next run."""
-        self.cache.store(f"index-{self.root_key}", rows)
-        old = self.cache.load(f"pack-{self.root_key}")
-        pack = {}
-        for rel, row in rows.items():
-            if rel in owner and owner[rel][1] is not None:
-                pack[rel] = (row[1], owner[rel][1])
-            elif isinstance(old.get(rel), tuple) and old[rel][0] == row[1]:
-                pack[rel] = old[rel]
-        self.cache.store(f"pack-{self.root_key}", pack)
+    def _load_bytes(self, name: str) -> bytes | None:
+        value = self.cache.load(name)
+        blob = value.get("state") if isinstance(value, dict) else None
+        return blob if isinstance(blob, bytes) else None

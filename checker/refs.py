@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from sys import intern
 from urllib.parse import unquote
 
 from .inline import code_spans, links
@@ -80,7 +81,8 @@ def scan_line(
         for start, end, target_start, target in links(line):
             spans.append((start, end))
             raw_target = target.strip("<>").strip()
-            if not raw_target or is_external(raw_target):
+            # `file:` URLs are host paths, reported by SIMA306 like `/etc/x`; other URLs are not checked
+            if not raw_target or (is_external(raw_target) and not raw_target[:5].lower() == "file:"):
                 continue
             path, anchor = split_anchor(raw_target)
             refs.append(
@@ -113,16 +115,18 @@ def scan_line(
                 refs.append(ref)
             spans.append(m.span())
         line = _blank(line, spans)
-    if not own_refid_line and "-" in line and _may_mention(grammar, line):
-        for m in grammar.mention.finditer(line):
-            refs.append(Reference(m.group(0), m.group(0), "refid", lineno, m.start() + 1, None, context))
+    if not own_refid_line and "-" in line:
+        for m in _mentions(grammar, line):
+            refid = intern(m.group(0))  # REF-IDs recur across files: one shared string each
+            refs.append(Reference(refid, refid, "refid", lineno, m.start() + 1, None, context))
     return refs
 
 
-# Every default REF-ID has `X-Y` with X in [A-Z0-9] and Y in [A-Za-z0-9] (tests hold the default
-# patterns to it); this literal-led search is ~20x cheaper than the mention alternation, so
-# lines without it skip that scan. A grammar with extra patterns always takes the full scan.
-_MENTION_HINT = re.compile(r"-(?<=[A-Z0-9]-)[A-Za-z0-9]")
+# Every default REF-ID has `X-Y` with X in [A-Z\d] and Y in [A-Za-z\d] (`\d` is any Unicode digit,
+# as in the grammar; a test holds the default patterns to it). This literal-led search is ~20x
+# cheaper than the mention alternation, so lines without it skip that scan. A grammar with
+# extra patterns always takes the full scan.
+_MENTION_HINT = re.compile(r"-(?<=[A-Z\d]-)[A-Za-z\d]")
 _HINTED: dict[RefIdGrammar, bool] = {}
 
 
@@ -134,11 +138,46 @@ def may_cite(line: str, grammar: RefIdGrammar) -> bool:
     )
 
 
-def _may_mention(grammar: RefIdGrammar, line: str) -> bool:
+def _hinted(grammar: RefIdGrammar) -> bool:
     hinted = _HINTED.get(grammar)
     if hinted is None:
-        hinted = _HINTED[grammar] = tuple(grammar.patterns) == DEFAULT_PATTERNS
-    return not hinted or _MENTION_HINT.search(line) is not None
+        hinted = _HINTED[grammar] = (
+            tuple(grammar.patterns) == DEFAULT_PATTERNS and grammar.mention.pattern.startswith(r"(?<![\w-])")
+        )
+    return hinted
+
+
+def _may_mention(grammar: RefIdGrammar, line: str) -> bool:
+    return not _hinted(grammar) or _MENTION_HINT.search(line) is not None
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or ch == "-"  # `[\w-]`, as the regex module sees it
+
+
+def _mentions(grammar: RefIdGrammar, line: str) -> list[re.Match]:
+    """`grammar.mention.finditer(line)`, trying only where a default REF-ID can start.
+
+    A default REF-ID is made of word characters and hyphens, holds a hint and, by the
+    mention's look-behind, starts a run of such characters: so each run holding a hint is tried
+    once, at its start, instead of the alternation at every position of the line.
+    """
+    if not _hinted(grammar):
+        return list(grammar.mention.finditer(line))
+    out, run_end, n = [], -1, len(line)
+    for hint in _MENTION_HINT.finditer(line):
+        if hint.start() < run_end:
+            continue  # the run of an earlier hint
+        start = hint.start()
+        while start > 0 and _word(line[start - 1]):
+            start -= 1
+        run_end = hint.end()
+        while run_end < n and _word(line[run_end]):
+            run_end += 1
+        m = grammar.mention.match(line, start)
+        if m:
+            out.append(m)
+    return out
 
 
 def _placeholder(before: str) -> bool:
@@ -182,5 +221,6 @@ def scan_relationship(
             refs.append(Reference(text, text, syntax, lineno, col, None, "field"))
         else:
             for m in grammar.mention.finditer(text):
-                refs.append(Reference(m.group(0), m.group(0), "field", lineno, col + m.start(), None, "field"))
+                refid = intern(m.group(0))
+                refs.append(Reference(refid, refid, "field", lineno, col + m.start(), None, "field"))
     return refs

@@ -5,21 +5,22 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .inline import code_spans, strip_emphasis, strip_links
+
 _STRIP = re.compile(r"[^\w\s-]")
 _DASH = re.compile(r"[-\s]+")
-_CODE = re.compile(r"(`+)(.+?)\1")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-# `_x_` / `__x__` are emphasis only at word boundaries; `web_fetch` keeps its underscore.
-_EMPHASIS = re.compile(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
 
 
 def _plain(text: str) -> str:
     """The heading's text as rendered: code spans verbatim, link text, emphasis removed."""
+    # The scanners in `inline` do what `(`+)(.+?)\1`, `\[([^\]]*)\]\([^)]*\)` and the
+    # word-bounded `_x_` pattern would, in linear time (those regexes are quadratic or worse on
+    # hostile headings). `_x_` / `__x__` are emphasis only at word boundaries: `web_fetch` stays.
     pieces, pos = [], 0
-    for m in _CODE.finditer(text):
-        pieces += [_EMPHASIS.sub(r"\2", _LINK.sub(r"\1", text[pos : m.start()])), m.group(2)]
-        pos = m.end()
-    pieces.append(_EMPHASIS.sub(r"\2", _LINK.sub(r"\1", text[pos:])))
+    for start, inner_start, inner_end, end in code_spans(text):
+        pieces += [strip_emphasis(strip_links(text[pos:start])), text[inner_start:inner_end]]
+        pos = end
+    pieces.append(strip_emphasis(strip_links(text[pos:])))
     return "".join(pieces)
 
 

@@ -52,7 +52,7 @@ def plan(paths: list[str], config: Config, cwd: Path | None = None) -> list[Targ
             kb_root = p
         else:
             kb_root = p.parent
-        if p.is_file() and not p.name.lower().endswith(".md"):
+        if not p.is_dir() and not p.name.lower().endswith(".md"):  # devices and pipes too
             raise TargetError(f"{raw}: not a Markdown file")
         rel = os.path.relpath(os.path.abspath(p), os.path.abspath(kb_root)).replace(os.sep, "/")
         current = groups.get(kb_root, set())

@@ -1,10 +1,21 @@
 """`text`: `path:line:col: CODE [severity] message`, then a summary line."""
 from __future__ import annotations
 
+import re
+
 from ..engine import Result
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET, _BOLD = "\033[0m", "\033[1m"
+# Control characters are shown as `\xNN`: each finding stays one line even when a file name
+# holds a newline (which could otherwise forge a finding line), and a hostile file cannot
+# drive the terminal with ESC sequences.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text with control characters (tab aside) written as `\\xNN`."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def summary_line(result: Result) -> str:
@@ -23,13 +34,13 @@ def render(result: Result, colour: bool = False, **_: object) -> str:
     """One line per finding and a closing summary."""
     lines = []
     for f in result.findings:
-        sev = str(f.severity)
+        sev, path = str(f.severity), visible(f.path)
         if colour:
-            where = f"{_BOLD}{f.path}:{f.line}:{f.column}:{_RESET}"
+            where = f"{_BOLD}{path}:{f.line}:{f.column}:{_RESET}"
             tag = f"{_COLOURS[sev]}{f.code} [{sev}]{_RESET}"
         else:
-            where, tag = f"{f.path}:{f.line}:{f.column}:", f"{f.code} [{sev}]"
+            where, tag = f"{path}:{f.line}:{f.column}:", f"{f.code} [{sev}]"
         fix = " (fixable)" if f.fixable else ""
-        lines.append(f"{where} {tag} {f.message}{fix}")
+        lines.append(f"{where} {tag} {visible(f.message)}{fix}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"

@@ -44,8 +44,8 @@ def title_filename(entry: Entry, ctx: Context):
     first = entry.front_matter_lines + 1
     line = entry.line_text(first)
     title = line[2:].strip() if line.startswith("# ") else None
-    if title is None:
-        yield Hit(first, 1, f"line {first} must be the title `{expected_title(entry)}`")
+    if title is None:  # a file of front matter only has no line `first`: point at its last
+        yield Hit(min(first, max(1, len(entry.lines))), 1, f"line {first} must be the title `{expected_title(entry)}`")
         return
     named = title[5:].strip() if title.lower().startswith("file:") else title
     if _SUBTITLE.match(named[len(entry.name):]) and named.startswith(entry.name):
@@ -72,7 +72,7 @@ def header_field_missing(entry: Entry, ctx: Context):
         Header: `**Status:** Active`
     """
     present = {f.key for f in entry.fields if f.in_header}
-    line = entry.title_line or entry.front_matter_lines + 1
+    line = entry.title_line or min(entry.front_matter_lines + 1, max(1, len(entry.lines)))
     for label in ctx.config.required_for(entry.kind):
         key = label.lower()
         if key in present or (key == "date" and present.intersection(DATE_KEYS)):

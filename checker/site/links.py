@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import quote, unquote
 
+from ..inline import code_spans
 from ..kb import KnowledgeBase, Resolution
 from ..model import Entry, Reference
 from ..refs import is_external, split_anchor
@@ -39,9 +41,9 @@ def esc(text: object) -> str:
 def inline(text: str) -> str:
     """Escaped text with `code` spans as <code> (finding messages, rule docs)."""
     out, pos = [], 0
-    for m in _CODE_SPAN.finditer(text):
-        out.append(esc(text[pos : m.start()]) + f"<code>{esc(m.group(2).strip())}</code>")
-        pos = m.end()
+    for start, inner_start, inner_end, end in code_spans(text):  # what _CODE_SPAN finds, linearly
+        out.append(esc(text[pos:start]) + f"<code>{esc(text[inner_start:inner_end].strip())}</code>")
+        pos = end
     out.append(esc(text[pos:]))
     return "".join(out)
 
@@ -173,20 +175,26 @@ def target_of(res: Resolution) -> str | None:
 def spans(entry: Entry, resolved: Iterable[tuple[Reference, Resolution]]) -> dict[int, list[Span]]:
     """Spans by line number, sorted and without overlaps."""
     out: dict[int, list[Span]] = {}
+    starts: dict[int, list[int]] = {}  # each row's span starts, sorted (rows stay sorted)
+    code: dict[int, list[tuple[int, int, int, int]]] = {}  # code spans per line, found once
     for ref, res in resolved:
         line = entry.line_text(ref.line)
-        span = _span(entry, ref, res, line)
+        if ref.line not in code:
+            code[ref.line] = code_spans(line) if "`" in line else []
+        span = _span(entry, ref, res, line, code[ref.line])
         if span is None:
             continue
-        row = out.setdefault(ref.line, [])
-        if all(span.end <= s.start or span.start >= s.end for s in row):
-            row.append(span)
-    for row in out.values():
-        row.sort(key=lambda s: s.start)
+        row, at = out.setdefault(ref.line, []), starts.setdefault(ref.line, [])
+        # The row's spans are disjoint and non-empty: only the neighbours can overlap (a scan of
+        # the whole row per reference is quadratic on a line of thousands of links).
+        i = bisect_right(at, span.start)
+        if (i == 0 or row[i - 1].end <= span.start) and (i == len(row) or span.end <= row[i].start):
+            row.insert(i, span)
+            at.insert(i, span.start)
     return out
 
 
-def _span(entry: Entry, ref: Reference, res: Resolution, line: str) -> Span | None:
+def _span(entry: Entry, ref: Reference, res: Resolution, line: str, code: list | None = None) -> Span | None:
     target = target_of(res)
     anchor = ref.anchor if res.status != "anchor" else None
     note = "" if target else f"unresolved reference ({res.status})"
@@ -212,9 +220,10 @@ def _span(entry: Entry, ref: Reference, res: Resolution, line: str) -> Span | No
         name = target.rsplit("/", 1)[-1]
         if len(name) > len(ref.raw) and line[:end].endswith(name):
             start = end - len(name)  # a file name with spaces: `ARCH-SUGA_Single ... .md`
-    code = next((m for m in _CODE_SPAN.finditer(line) if m.start() < start < m.end()), None)
-    if code is not None:
-        start, end = code.start(), code.end()
+    spans_ = code_spans(line) if code is None else code
+    k = bisect_right(spans_, (start,)) - 1  # the last code span starting before `start`
+    if k >= 0 and spans_[k][0] < start < spans_[k][3]:
+        start, end = spans_[k][0], spans_[k][3]
     if target is None:
         if res.status in ("ok", "unknown-refid"):
             return None  # folders, other files, REF-ID-like words: plain text as written
@@ -227,11 +236,8 @@ def _find(line: str, raw: str, column: int, before: bool = False) -> int:
     points at its target, inside the match)."""
     if line[column : column + len(raw)] == raw:
         return column
-    if before:
-        pos = line.find(raw)
-        while pos >= 0 and pos + len(raw) <= column:
-            pos = line.find(raw, pos + 1)
-        return pos if 0 <= pos <= column else -1
+    if before:  # the first occurrence that starts at or before `column` and ends after it
+        return line.find(raw, max(0, column - len(raw) + 1), column + len(raw))
     return line.find(raw, max(0, column - 2))
 
 
@@ -241,7 +247,8 @@ def _unpublished_note(target: str) -> str:
 
 def markdown_line(line: str, row: list[Span], linker: Linker) -> str:
     """The line with each span written as a Markdown link (or a marked, unlinked text)."""
-    for s in reversed(row):
+    pieces, pos = [], 0  # joined once: splicing the line per span is quadratic on long lines
+    for s in row:
         dest = linker.md(s.target, s.anchor) if s.target else None
         if s.target and dest is None:
             text = _marked(s.label, _unpublished_note(s.target), "sima-unpublished")
@@ -252,8 +259,10 @@ def markdown_line(line: str, row: list[Span], linker: Linker) -> str:
         else:
             title = ' "ambiguous: links to the first of several files"' if s.status == "ambiguous" else ""
             text = f"[{s.label}](<{dest}>{title})"
-        line = line[: s.start] + text + line[s.end :]
-    return line
+        pieces += [line[pos : s.start], text]
+        pos = s.end
+    pieces.append(line[pos:])
+    return "".join(pieces)
 
 
 def _marked(label: str, note: str, cls: str) -> str:

@@ -11,18 +11,20 @@ from dataclasses import dataclass, field
 from ..model import Entry, Heading
 
 _PATTERN = re.compile(
-    r"^[^\w\[]*pattern(?:\s+(\d{1,4}))?\s*(?::|\.|\s[-\u2013\u2014]|[-\u2013\u2014](?=\s))\s*(.+?)\s*$",
+    r"^[^\w\[]*pattern(?:\s+(\d{1,4}))?\s*(?::|\.|\s[-\u2013\u2014]|[-\u2013\u2014](?=\s))\s*(.*\S|.)\s*$",
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^ {0,3}\*\*([^*\n]{1,80}?)(?::\*\*|\*\*:)\s*(.*?)\s*$")
+# A value is `(.*\S|.)` / `((?:.*\S)?)` before `\s*$`: what `(.+?)` / `(.*?)` would take, without
+# retrying `\s*$` at every character (quadratic on a line with a long run of spaces).
+_LABEL = re.compile(r"^ {0,3}\*\*([^*\n]{1,80}?)(?::\*\*|\*\*:)\s*((?:.*\S)?)\s*$")
 _PLAIN_KEY = re.compile(r"^ {0,3}([A-Z][\w'/&-]*(?: [\w'/&()-]+){0,2}):\s*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+\u2022]|\d{1,3}[.)])\s+(.*)$")
 _MARK = re.compile(r"^\s*(?:[\u2705\u274c\u2714\u2716\u26a0\u2b50\u27a1\u2192\u2022\U0001f300-\U0001faff]|[-*+]\s)")
 _KEYED = re.compile(r"^(?:\*\*)?([A-Za-z][\w'/&()-]*(?: [\w'/&()-]+){0,3})(?::\*\*|\*\*:|:)\s+(.+)$")
-_QUESTION = re.compile(r"^\W*?(?:\*\*)?Q(\d{1,3})(?:\*\*)?\s*[:.)]\s*(?:\*\*)?\s*(.+?)\s*$", re.IGNORECASE)
-_ANSWER = re.compile(r"^\W*?(?:\*\*)?(yes|no)(?:\*\*)?\s*(?:\u2192|->|=>|\u21d2|\u27f6|:)\s*(.+?)\s*$", re.IGNORECASE)
+_QUESTION = re.compile(r"^\W*?(?:\*\*)?Q(\d{1,3})(?:\*\*)?\s*[:.)]\s*(?:\*\*)?\s*(.*\S|.)\s*$", re.IGNORECASE)
+_ANSWER = re.compile(r"^\W*?(?:\*\*)?(yes|no)(?:\*\*)?\s*(?:\u2192|->|=>|\u21d2|\u27f6|:)\s*(.*\S|.)\s*$", re.IGNORECASE)
 _GOTO = re.compile(
     r"^(?:(?:go|jump|skip|continue|proceed)\s*(?:on\s+)?(?:to|with)\s+|goto\s+|see\s+|next:?\s+)?(q\d{1,3})\b\W*$",
     re.IGNORECASE,

@@ -52,6 +52,9 @@ def _is_table_start(lines: list[str], i: int) -> bool:
 def github_compat(lines: list[str]) -> list[str]:
     """Blank lines before lists and tables that follow text; nested lists at 4 spaces."""
     code = fence_mask(lines)
+    after = [""] * (len(lines) + 1)  # the next non-blank line at or after i (no rescan per blank)
+    for j in range(len(lines) - 1, -1, -1):
+        after[j] = lines[j] if lines[j].strip() else after[j + 1]
     out: list[str] = []
     stack: list[int] = []  # source indents of the open list levels
     prev_text = False  # previous line is paragraph text (not blank, list item, table, code)
@@ -78,7 +81,7 @@ def github_compat(lines: list[str]) -> list[str]:
             prev_text = False
             continue
         if not line.strip():
-            nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
+            nxt = after[i + 1]
             if stack and not (nxt.startswith(" ") or _ITEM.match(nxt)):
                 stack = []
             out.append(line)
