@@ -116,6 +116,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         src = page.file.src_uri
         linker = Linker(src, self.urls)
         if src in self.generated:
+            if src == self.paths.comparison:
+                page.meta.setdefault("hide", ["toc"])  # Material: the wide tables take the TOC column
             return self.generated[src](linker)
         entry = self.data.kb.entries.get(src)
         if entry is None or not entry.text:
