@@ -17,8 +17,9 @@ Every key is a SHA-256 over the sima-check version, a fingerprint of its source 
 settings that matter and the file contents, so a changed file, setting or checker is a miss,
 never a stale hit. A stamp (size, mtime, ctime, inode) only spares re-reading a file whose
 digest is known; stamps taken within two seconds of a write are not trusted (the "racy git"
-rule). Writes are atomic (temp file, then rename). Anything missing, unreadable or corrupt is a
-miss; a cache that cannot be written is silently left alone. The cache is trusted input (it is
+rule). Writes are atomic (temp file, then rename) and every file carries the SHA-256 of its
+content. Anything missing, unreadable or damaged is a miss; a cache that cannot be written is
+silently left alone. The cache is trusted input (it is
 pickle): keep it where only you can write, as the default in your working directory is.
 """
 from __future__ import annotations
@@ -26,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import zlib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -39,6 +39,7 @@ LAYOUT = "v1"
 KEEP_FINDINGS = 4  # findings tables kept per KB root (one per settings / skeleton set)
 BUCKETS = 16  # tables by relpath come in 16 files: a one-file change rewrites one of them
 RACY_NS = 2_000_000_000
+MAGIC = b"sima-check cache 1\n"  # then the SHA-256 of the pickle, then the pickle
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 Row = tuple  # (stamp or None: re-read next time, content digest, skeleton pickle, its digest)
@@ -168,8 +169,12 @@ class Cache:
             return None
         try:
             with open(self.base / name, "rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # missing, unreadable, truncated, from another Python: all a miss
+                data = memoryview(fh.read())
+            head, payload = len(MAGIC) + 32, data[len(MAGIC) + 32 :]
+            if data[: len(MAGIC)] != MAGIC or hashlib.sha256(payload).digest() != data[len(MAGIC) : head]:
+                return None  # truncated, damaged or not ours
+            return pickle.loads(payload)
+        except Exception:  # missing, unreadable, from another Python: all a miss
             return None
 
     def _store(self, name: str, value) -> None:
@@ -177,12 +182,15 @@ class Cache:
             return
         path = self.base / name
         try:
+            import tempfile  # only runs that write pay for it
+
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
+                payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.write(MAGIC + hashlib.sha256(payload).digest() + payload)
                 os.replace(tmp, path)
             except BaseException:
                 os.unlink(tmp)

@@ -32,7 +32,8 @@ from .write import WriteError, atomic_write
 FIXABLE = ("SIMA101", "SIMA202", "SIMA203", "SIMA302", "SIMA602", "SIMA603", "SIMA604")
 MAX_PASSES = 8  # each pass fixes everything it can; two or three always suffice
 _DIGITS = re.compile(r"\d+")
-_TITLE = re.compile(r"#[ \t]+((?:File:[ \t]*)?)(.*?)[ \t]*\Z", re.IGNORECASE)
+# `((?:.*[^ \t])?)` is what `(.*?)` took before `[ \t]*\Z`, without its quadratic retries.
+_TITLE = re.compile(r"#[ \t]+((?:File:[ \t]*)?)((?:.*[^ \t])?)[ \t]*\Z", re.IGNORECASE)
 _NAMED = re.compile(r"(.*?\.md)((?:\s+[-–—:|]\s+.*)?)\Z", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"<([^>\n]*)>|([^)\s]*)")
 

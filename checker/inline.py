@@ -1,9 +1,10 @@
-"""Linear-time scanners for inline code spans and Markdown links.
+"""Linear-time scanners for inline Markdown: code spans, links, emphasis, attr-list ids.
 
 Each function finds exactly what a (simpler-looking) regular expression would find with
-`re.finditer`, but without its quadratic or worse backtracking on hostile lines such as a
-million backticks or `[a](` repeated: every `[`, `]` and backtick run is examined a bounded
-number of times. The equivalent regex is given in each docstring; tests compare the two.
+`re.finditer` / `re.sub`, but without its quadratic or worse backtracking on hostile lines
+such as a million backticks or `[a](` repeated: every `[`, `]` and backtick run is examined a
+bounded number of times. The equivalent regex is given in each docstring;
+tests/hostile/test_fuzz.py compares the two on generated input.
 """
 from __future__ import annotations
 
@@ -136,8 +137,9 @@ class _Memo:
         return None
 
 
-def strip_links(text: str) -> str:
-    """`[text](url)` -> `text`: ``re.sub(r"\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", text)``, linear.
+def strip_links(text: str, image: bool = False) -> str:
+    """`[text](url)` -> `text`: ``re.sub(r"\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", text)``, linear
+    (with `image`, the pattern starts with `!?`: `![alt](src)` -> `alt`).
 
     Every `[` before a `]` shares that `]`, and once no `)` follows, no later link can close.
     """
@@ -155,8 +157,49 @@ def strip_links(text: str) -> str:
         p = text.find(")", c + 2)
         if p == -1:
             break
-        out += [text[pos:i], text[i + 1 : c]]
+        start = i - 1 if image and i - 1 >= pos and text[i - 1] == "!" else i
+        out += [text[pos:start], text[i + 1 : c]]
         pos = search = p + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_ESCAPE_OR_CLOSE_OR_LONE = re.compile(r"\\.|\\|\]")
+_PAREN_OR_NEWLINE = re.compile(r"[)\n]")
+
+
+def strip_escaped_links(text: str) -> str:
+    """`[te\\]xt](url)` -> `te\\]xt`, in linear time: what
+    ``re.sub(r"!?\\[((?:[^\\]\\\\]|\\\\.)*)\\]\\([^)\\n]*\\)", r"\\1", text)`` gives.
+
+    The text of a `[` runs to the first unescaped `]` (every `[` before it shares it) unless a
+    backslash that escapes nothing comes first; the target runs to the first `)` on the line.
+    """
+    out, pos, prev, memo = [], 0, -1, (len(text) + 1, -1)
+    for m in _ESCAPE_OR_CLOSE_OR_LONE.finditer(text):
+        token = m.group(0)
+        if token == "\\":  # a lone backslash (before a newline, or last): no text crosses it
+            prev = m.start()
+            continue
+        if token != "]":
+            continue
+        c, lo, prev = m.start(), max(pos, prev + 1), m.start()
+        if c < pos or not text.startswith("(", c + 1):
+            continue
+        k = text.find("[", lo, c)
+        if k == -1:
+            continue
+        if not (memo[0] <= c + 2 and (memo[1] == -1 or c + 2 <= memo[1])):
+            hit = _PAREN_OR_NEWLINE.search(text, c + 2)
+            memo = (c + 2, hit.start() if hit else -1)
+        p = memo[1]
+        if p == -1:
+            break
+        if text[p] == "\n":
+            continue
+        start = k - 1 if k - 1 >= pos and text[k - 1] == "!" else k
+        out += [text[pos:start], text[k + 1 : c]]
+        pos = p + 1
     out.append(text[pos:])
     return "".join(out)
 

@@ -33,7 +33,7 @@ def discover(root: Path, config: Config) -> tuple[list[str], list[str], list[str
     """(Markdown relpaths, other relpaths, symlinks leading outside), sorted."""
     markdown, other, outside = [], [], []
     real_root = os.path.realpath(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in _walk(root):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not _excluded(rel_dir + d, config))
@@ -52,6 +52,31 @@ def discover(root: Path, config: Config) -> tuple[list[str], list[str], list[str
                     continue
             markdown.append(rel)
     return sorted(markdown), sorted(other), sorted(outside)
+
+
+def _walk(top: Path):
+    """`os.walk(top, followlinks=False)` without recursion (os.walk recurses once per level, so a
+    folder nested a thousand deep would end in RecursionError); prune `dirnames` in place."""
+    stack = [os.fspath(top)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as it:
+                found = list(it)
+        except OSError:
+            continue  # as os.walk: an unreadable folder is skipped
+        dirnames, filenames = [], []
+        for e in found:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            (dirnames if is_dir else filenames).append(e.name)
+        yield current, dirnames, filenames
+        for name in reversed(dirnames):
+            path = os.path.join(current, name)
+            if not os.path.islink(path):  # symlinked folders are not followed
+                stack.append(path)
 
 
 def _excluded(rel: str, config: Config) -> bool:

@@ -306,7 +306,7 @@ def _front_matter(lines: tuple[str, ...], fields: list[HeaderField]) -> tuple[in
         return close + 1, "front matter is not a mapping"
     # YAML aliases can expand a few lines into billions of items: allow what the text could hold.
     if _too_big(list(meta.items()), 10_000 + 2 * sum(len(lines[i]) + 1 for i in range(close + 1))):
-        return close + 1, "front matter is too large once its YAML aliases are expanded"
+        return close + 1, "front matter is too large or too deeply nested once its YAML aliases are expanded"
     key_lines: dict[str, int] = {}  # lower-cased text before each of a line's first colons
     for i in range(1, close):
         low, colon, seen = lines[i].lower(), -1, 0
@@ -322,18 +322,17 @@ def _front_matter(lines: tuple[str, ...], fields: list[HeaderField]) -> tuple[in
     return close + 1, None
 
 
-def _too_big(value: object, budget: int) -> bool:
+def _too_big(value: object, budget: int, depth: int = 100) -> bool:
     """True when a YAML value, shared parts counted each time, has more than `budget` items
-    plus string characters."""
-    stack = [value]
+    plus string characters, or nests deeper than `depth` (its `str()` would recurse too far)."""
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, level = stack.pop()
         budget -= 1 + (len(item) if isinstance(item, str) else 0)
-        if budget < 0:
+        if budget < 0 or level > depth:
             return True
         if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            stack.extend((x, level + 1) for pair in item.items() for x in pair)
         elif isinstance(item, (list, tuple, set)):
-            stack.extend(item)
+            stack.extend((x, level + 1) for x in item)
     return False

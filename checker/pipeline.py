@@ -33,7 +33,7 @@ from .config import Config
 from .engine import Result, check_each, display_prefix
 from .kb import KnowledgeBase
 from .load import discover, outside_entry, parse_file, read_bytes
-from .model import Entry, Heading
+from .model import Entry, Finding, Heading
 from .targets import Target, selected
 from .text import decode
 
@@ -52,7 +52,7 @@ def skeleton(entry: Entry) -> Entry:
 
 def light(entry: Entry) -> Entry:
     """An Entry without its text and lines, which the file gives back cheaply."""
-    return replace(entry, text="", lines=()) if entry.lines or entry.text else entry
+    return _with(entry, text="", lines=()) if entry.lines or entry.text else entry
 
 
 def restore(entry: Entry, data: bytes) -> Entry:
@@ -60,7 +60,17 @@ def restore(entry: Entry, data: bytes) -> Entry:
     decoded = decode(data)
     if decoded.error:
         return entry
-    return replace(entry, text=decoded.text, lines=decoded.lines)
+    return _with(entry, text=decoded.text, lines=decoded.lines)
+
+
+def _with(entry: Entry, **changes) -> Entry:
+    """`dataclasses.replace` without the 27-field __init__ (Entry computes nothing in it)."""
+    if hasattr(Entry, "__post_init__"):
+        return replace(entry, **changes)
+    new = object.__new__(Entry)
+    new.__dict__.update(entry.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def combine(parts: list[Result]) -> Result:
@@ -167,6 +177,20 @@ class Shard:
         for one in check_each(full_entries(), kb, self.config, self.root, Path(cwd)):
             results[done[len(results)]] = one  # the entry just yielded
         return results, errors, state
+
+
+def _result_ok(result: object) -> bool:
+    """A cached per-file Result as `check_each` makes them."""
+    return isinstance(result, Result) and all(isinstance(f, Finding) for f in result.findings)
+
+
+def _row_ok(row: object) -> bool:
+    """An index row as `scan` makes them (anything else in the cache is a miss)."""
+    return (
+        isinstance(row, tuple) and len(row) == 6 and (row[0] is None or isinstance(row[0], tuple))
+        and isinstance(row[1], str) and isinstance(row[2], bytes) and isinstance(row[3], str)
+        and (row[4] is None or isinstance(row[4], str)) and isinstance(row[5], str)
+    )
 
 
 def _kb_from_state(state: bytes | None) -> KnowledgeBase | None:
@@ -342,14 +366,16 @@ class Run:
         base = os.path.join(self.root, "")
         for rel in markdown:
             row = index.get(rel)
+            if not _row_ok(row):
+                row = None
             try:
-                fresh = C.same_file(row[0], os.stat(base + rel)) and len(row) == 6
-            except (OSError, TypeError, IndexError, ValueError):
+                fresh = row is not None and C.same_file(row[0], os.stat(base + rel))
+            except OSError:
                 fresh = False
             if fresh:
                 rows[rel] = row
             else:
-                todo.append((rel, row[1] if isinstance(row, tuple) and len(row) == 6 else None))
+                todo.append((rel, row[1] if row else None))
         return rows, todo
 
     def _scan(self, todo: list, index: dict, rows: dict) -> dict[str, int]:
@@ -381,7 +407,7 @@ class Run:
         for rel in wanted:
             digest = rows[rel][1] if rel in rows else ""
             hit = table.get(rel)
-            if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and isinstance(hit[1], Result):
+            if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and _result_ok(hit[1]):
                 results[rel] = hit[1]
             else:
                 need.append(rel)
@@ -394,7 +420,7 @@ class Run:
             shares[owner[rel] if rel in owner else i % n].append(rel)
         skeletons = [(rel, rows[rel][4], rows[rel][5], rows[rel][2]) for rel in readable]
         state_name = f"kbstate-{self.root_key}-{kb_key}"
-        state = self._load_bytes(state_name)
+        state = self._kb_state(state_name)
         want = self.cache.enabled and state is None
         late: set[str] = set()
         calls = [(skeletons, other, outside, s, str(self.cwd), state, want and i == 0) for i, s in enumerate(shares)]
@@ -413,7 +439,7 @@ class Run:
             self.cache.prune(f"findings-{self.root_key}-", C.KEEP_FINDINGS)
         return results
 
-    def _load_bytes(self, name: str) -> bytes | None:
+    def _kb_state(self, name: str) -> bytes | None:
         value = self.cache.load(name)
         blob = value.get("state") if isinstance(value, dict) else None
         return blob if isinstance(blob, bytes) else None

@@ -100,7 +100,7 @@ def scan_line(
         line = _blank(line, spans)
     if ".md" in line or ".MD" in line:
         spans = []
-        for m in _REL_PATH.finditer(line):
+        for m in _REL_PATH.finditer(line) if "/" in line else ():  # a relative path has a `/`
             if not _placeholder(_before(line, spans, m.start(), 2)):
                 refs.append(_path_ref(m.group(0), "relative", lineno, m.start() + 1, context))
             spans.append(m.span())
@@ -115,8 +115,8 @@ def scan_line(
                 refs.append(ref)
             spans.append(m.span())
         line = _blank(line, spans)
-    if not own_refid_line and "-" in line:
-        for m in _mentions(grammar, line):
+    if not own_refid_line and "-" in line and _may_mention(grammar, line):
+        for m in grammar.mention.finditer(line):
             refid = intern(m.group(0))  # REF-IDs recur across files: one shared string each
             refs.append(Reference(refid, refid, "refid", lineno, m.start() + 1, None, context))
     return refs
@@ -141,43 +141,12 @@ def may_cite(line: str, grammar: RefIdGrammar) -> bool:
 def _hinted(grammar: RefIdGrammar) -> bool:
     hinted = _HINTED.get(grammar)
     if hinted is None:
-        hinted = _HINTED[grammar] = (
-            tuple(grammar.patterns) == DEFAULT_PATTERNS and grammar.mention.pattern.startswith(r"(?<![\w-])")
-        )
+        hinted = _HINTED[grammar] = tuple(grammar.patterns) == DEFAULT_PATTERNS
     return hinted
 
 
 def _may_mention(grammar: RefIdGrammar, line: str) -> bool:
     return not _hinted(grammar) or _MENTION_HINT.search(line) is not None
-
-
-def _word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_" or ch == "-"  # `[\w-]`, as the regex module sees it
-
-
-def _mentions(grammar: RefIdGrammar, line: str) -> list[re.Match]:
-    """`grammar.mention.finditer(line)`, trying only where a default REF-ID can start.
-
-    A default REF-ID is made of word characters and hyphens, holds a hint and, by the
-    mention's look-behind, starts a run of such characters: so each run holding a hint is tried
-    once, at its start, instead of the alternation at every position of the line.
-    """
-    if not _hinted(grammar):
-        return list(grammar.mention.finditer(line))
-    out, run_end, n = [], -1, len(line)
-    for hint in _MENTION_HINT.finditer(line):
-        if hint.start() < run_end:
-            continue  # the run of an earlier hint
-        start = hint.start()
-        while start > 0 and _word(line[start - 1]):
-            start -= 1
-        run_end = hint.end()
-        while run_end < n and _word(line[run_end]):
-            run_end += 1
-        m = grammar.mention.match(line, start)
-        if m:
-            out.append(m)
-    return out
 
 
 def _placeholder(before: str) -> bool:

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..inline import strip_escaped_links
 from ..model import Entry
 from .links import Linker, Resolved, esc, target_of
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _CONTEXT_MAX = 160
-_MD_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)\n]*\)")
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,20 @@ def collect(entries: Mapping[str, Entry], resolved: Mapping[str, Resolved]) -> d
     seen: set[tuple[str, str, int]] = set()
     for source in sorted(resolved):
         entry = entries[source]
+        sections = [h for h in entry.headings if h.level >= 2]  # found by bisection, not a scan per line
+        starts = [h.line for h in sections]
         for ref, res in sorted(resolved[source], key=lambda rr: (rr[0].line, rr[0].column)):
             target = target_of(res)
             if target is None or target == source or (target, source, ref.line) in seen:
                 continue
             seen.add((target, source, ref.line))
-            out.setdefault(target, []).append(_backlink(entry, ref.line, ref.column, ref.raw, ref.syntax))
+            k = bisect_left(starts, ref.line) - 1  # the last section heading above the line
+            heading = sections[k] if k >= 0 else None
+            out.setdefault(target, []).append(_backlink(entry, ref.line, ref.column, ref.raw, ref.syntax, heading))
     return out
 
 
-def _backlink(entry: Entry, line: int, column: int, raw: str, syntax: str) -> Backlink:
+def _backlink(entry: Entry, line: int, column: int, raw: str, syntax: str, heading=None) -> Backlink:
     text = entry.line_text(line)
     start = _locate(text, raw, column, syntax)
     if start < 0:
@@ -54,7 +59,6 @@ def _backlink(entry: Entry, line: int, column: int, raw: str, syntax: str) -> Ba
         before = "\u2026" + before[-(room // 2):]
     if len(after) > room - len(before):
         after = after[: max(0, room - len(before))] + "\u2026"
-    heading = next((h for h in reversed(entry.headings) if h.level >= 2 and h.line < line), None)
     section, slug = (heading.text, heading.slug) if heading else ("", "")
     return Backlink(entry.relpath, line, before, hit, after.rstrip(), section, slug)
 
@@ -73,7 +77,7 @@ def _locate(text: str, raw: str, column: int, syntax: str) -> int:
 
 def _plain(md: str) -> str:
     """Markdown inline syntax reduced to its text: links to their labels, no emphasis marks."""
-    md = _MD_LINK.sub(lambda m: m.group(1), md)
+    md = strip_escaped_links(md)  # what `!?\[((?:[^\]\\]|\\.)*)\]\([^)\n]*\)` -> `\1` gives, linearly
     return md.replace("**", "").replace("__", "").replace("`", "")
 
 

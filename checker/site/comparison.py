@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from ..inline import strip_links
 from ..model import Entry
 from ..slug import slugify
 from .render import entry_title
@@ -44,7 +45,7 @@ def _href(page_url: str, slug: str = "") -> str:
 
 def _inline(text: str) -> str:
     """Escaped text with `code` and **bold** kept; Markdown links reduced to their text."""
-    out = _e(_MD_LINK.sub(lambda m: m.group(1), text))
+    out = _e(strip_links(text, image=True))  # `_MD_LINK` -> `\1`, linear on runs of `[`
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
 

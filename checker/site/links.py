@@ -25,10 +25,14 @@ Resolved = list[tuple[Reference, Resolution]]
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK_LABEL = re.compile(r"(!?)\[((?:[^\]\\]|\\.)*)\]\(")
 _SAFE_SCHEMES = ("http", "https", "mailto")
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?>")
-_ATTR_TOKEN = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+# A `/` separates attributes as a space does (`<svg/onload=...>` is an svg with onload).
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:[\s/](?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?>")
+# A start tag, an end tag, or any other `<` opening a tag that _TAG cannot parse (shown as text).
+_TAG_OR_START = re.compile(_TAG.pattern + r"|</[a-zA-Z][a-zA-Z0-9-]*\s*>|<(?=/?[a-zA-Z])")
+_ATTR_TOKEN = re.compile(r"""[\s/]+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data"})
-_EXECUTABLE = frozenset({"script", "iframe", "object", "embed", "frame", "frameset"})
+# Shown as text: elements that run code, and those that retarget or redirect the page.
+_EXECUTABLE = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base", "meta", "link"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _DEFINITION = re.compile(r"^( {0,3}(?:[-*+]\s+)?)\[([^\]\n]{1,200})\]:[ \t]*(<[^>\n]*>|\S+)")
 
@@ -92,8 +96,15 @@ def neutralize(page_html: str) -> str:
     """Make rendered page HTML safe to publish: unsafe URL attributes (`javascript:` and
     friends) become `#`, event-handler attributes are dropped, and executable elements
     (`<script>` other than JSON data, `<iframe>`, `<object>`, `<embed>`) are shown as text,
-    as GitHub would not run them either."""
-    return _TAG.sub(_safe_tag, page_html)
+    as GitHub would not run them either. A `<` that opens a tag too malformed to check is
+    shown as text."""
+    return _TAG_OR_START.sub(_safe_any, page_html)
+
+
+def _safe_any(m: re.Match) -> str:
+    if m.group(1) is not None:
+        return _safe_tag(m)
+    return "&lt;" if m.group(0) == "<" else m.group(0)  # an end tag is kept
 
 
 def _safe_tag(m: re.Match) -> str:
@@ -109,7 +120,7 @@ def _safe_tag(m: re.Match) -> str:
             kept.append(f' {a.group(1)}="#"')
             continue
         data_json |= key == "type" and value.strip().lower() == "application/json"
-        kept.append(a.group(0))
+        kept.append(" " + a.group(0)[a.start(1) - a.start() :])  # `/` separators become spaces
     if name.lower() in _EXECUTABLE and not (name.lower() == "script" and data_json):
         return html.escape(tag)
     return f"<{name}{''.join(kept)}{closing}"

@@ -19,6 +19,12 @@ def _yaml_bomb(levels: int) -> bytes:
     return ("---\n" + "\n".join(rows) + "\n---\n" + HEAD).encode("utf-8")
 
 
+def _patterns(cell: str) -> bytes:
+    """Two pattern sections (the site compares them side by side) whose cells hold `cell`."""
+    parts = [f"## Pattern {i}: P{i}\n\n**Characteristics:** {cell}\n**When to Use:** {cell}\n" for i in (1, 2)]
+    return _entry("\n".join(parts))
+
+
 Builder = Callable[[int], bytes]
 
 CASES: dict[str, Builder] = {
@@ -41,16 +47,17 @@ CASES: dict[str, Builder] = {
     "link-angle-starts": lambda f: _entry("[a](<" * (50_000 * f)),
     "link-titles": lambda f: _entry('[a](x "' * (50_000 * f)),
     "escaped-brackets": lambda f: _entry("\\[" * (100_000 * f) + "](x)"),
-    "many-links": lambda f: _entry("[t](nope.md#z) " * (50_000 * f)),
+    "many-links": lambda f: _entry("[t](nope.md#z) " * (20_000 * f)),
     "sima-path-no-md": lambda f: _entry("/sima/" + "a " * (50_000 * f)),
     "sima-repeated": lambda f: _entry("/sima/" * (100_000 * f)),
     "dotdot-run": lambda f: _entry("../" * (100_000 * f) + "a/b x.md"),
     "slash-run": lambda f: _entry("a/" * (100_000 * f) + "b c.md"),
-    "bare-names": lambda f: _entry("nope.md " * (100_000 * f)),
+    "bare-names": lambda f: _entry("nope.md " * (20_000 * f)),
     "stars": lambda f: _entry("**" * (50_000 * f)),
     "hashes": lambda f: _entry("#" * (100_000 * f)),
     "heading-hashes": lambda f: _entry("# a " + "#" * (100_000 * f) + " " * (100_000 * f) + "x"),
     "heading-spaces": lambda f: _entry("## a" + " " * (100_000 * f) + "b"),
+    "title-spaces": lambda f: ("# a" + " " * (100_000 * f) + "b\n" + HEAD[HEAD.index("\n"):]).encode(),
     "heading-brackets": lambda f: _entry("## " + "[" * (100_000 * f)),
     "heading-link-opens": lambda f: _entry("## " + "[](" * (50_000 * f)),
     "heading-underscores": lambda f: _entry("## " + " _a" * (50_000 * f)),
@@ -74,7 +81,13 @@ CASES: dict[str, Builder] = {
     "same-heading": lambda f: _entry("## a\n" * (40_000 * f)),
     "xref-headings": lambda f: _entry("## Cross-References\n" * (40_000 * f)),
     "broken-anchors": lambda f: _entry("## h\n" * (5_000 * f) + "".join(f"[a](#x{i})\n" for i in range(20_000 * f))),
+    "pattern-cell-brackets": lambda f: _patterns("[" * (50_000 * f) + "]"),
+    "pattern-cell-link-opens": lambda f: _patterns("[](" * (20_000 * f)),
+    "pattern-cell-spaces": lambda f: _patterns("a" + " " * (50_000 * f) + "b"),
     "yaml-keys": lambda f: ("---\n" + "".join(f"k{i}: v\n" for i in range(20_000 * f)) + "---\n" + HEAD).encode(),
     "yaml-alias-bomb": lambda f: _yaml_bomb(8 + f),
     "yaml-deep": lambda f: ("---\na: " + "[" * (5_000 * f) + "]" * (5_000 * f) + "\n---\n" + HEAD).encode(),
+    # just under libyaml's nesting limit: deep enough for str() of the value to overflow the stack
+    "yaml-999-levels": lambda f: ("---\n" + "\n".join(" " * i + f"k{i}:" for i in range(999)) + " x\n---\n" + HEAD).encode(),
+    "yaml-999-flow": lambda f: ("---\na: " + "{a: " * 998 + "1" + "}" * 998 + "\n---\n" + HEAD).encode(),
 }

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from checker.parse import parse_bytes
 from checker.rules import BY_CODE
 
-from hostile_strategies import check, knowledge_bases, line_count, reports, sima_bytes, sima_text, site_pages
+from hostile.hostile_strategies import check, knowledge_bases, line_count, reports, sima_bytes, sima_text, site_pages
 
 SCALE = int(os.environ.get("SIMA_FUZZ_EXAMPLES", "0"))  # examples per test for a long run
 
@@ -110,3 +110,123 @@ def test_every_page_builder_renders_and_is_deterministic(files):
 @given(sima_bytes())
 def test_parsing_is_deterministic(data):
     assert parse_bytes("a/X_AWS-LESS-01.md", data) == parse_bytes("a/X_AWS-LESS-01.md", data)
+
+
+# -- the linear-time scanners find exactly what the regexes they replace found -----------------
+
+OLD = {
+    "code": re.compile(r"(`+)(.+?)\1"),
+    "link": re.compile(r"!?\[((?:[^\]\\]|\\.){0,500})\]\(\s*(<[^>\n]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\s*\)"),
+    "plain_link": re.compile(r"\[([^\]]*)\]\([^)]*\)"),
+    "image_link": re.compile(r"!?\[([^\]]*)\]\([^)]*\)"),
+    "escaped_link": re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)\n]*\)"),
+    "emphasis": re.compile(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)"),
+    "attr": re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$"),
+    "heading": re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$"),
+    "suppress": re.compile(r"<!--\s*sima-check:\s*(disable|disable-next-line)\s*=\s*([\w ,-]+?)\s*(?:--[^>]*)?-->"),
+    "field": re.compile(r"^\s{0,3}(?:[-*+]\s+)?\*\*([^*\n]{1,80}?):\*\*[ \t]*(.*?)\s*$"),
+    "rel_path": re.compile(r"(?<![\w/.%-])(?:\.{1,2}/)*[\w.-]+(?:/[\w.-]+)+\.md(?![\w])", re.IGNORECASE),
+    "fix_title": re.compile(r"#[ \t]+((?:File:[ \t]*)?)(.*?)[ \t]*\Z", re.IGNORECASE),
+}
+
+
+def pieces(*tokens: str) -> st.SearchStrategy[str]:
+    """Short strings made of the tokens that matter to a pattern."""
+    return st.lists(st.sampled_from(tokens), max_size=14).map("".join)
+
+
+SCANNERS = examples(300)
+
+
+@SCANNERS
+@given(pieces("`", "``", "```", "a", " ", "\\"))
+def test_code_spans_match_the_regex(line):
+    from checker.inline import code_spans
+
+    assert code_spans(line) == [(m.start(), m.start(2), m.end(2), m.end()) for m in OLD["code"].finditer(line)]
+
+
+@SCANNERS
+@given(pieces("[", "]", "](", "(", ")", "!", "\\", " ", "\t", '"', "<", ">", "a", "x.md"))
+def test_links_match_the_regex(line):
+    from checker.inline import links
+
+    assert links(line) == [(m.start(), m.end(), m.start(2), m.group(2)) for m in OLD["link"].finditer(line)]
+
+
+@SCANNERS
+@given(pieces("[", "]", "](", "(", ")", "!", "\\", "\n", "a"))
+def test_link_strippers_match_the_regexes(text):
+    from checker.inline import strip_escaped_links, strip_links
+
+    assert strip_links(text) == OLD["plain_link"].sub(r"\1", text)
+    assert strip_links(text, image=True) == OLD["image_link"].sub(lambda m: m.group(1), text)
+    assert strip_escaped_links(text) == OLD["escaped_link"].sub(lambda m: m.group(1), text)
+
+
+@SCANNERS
+@given(pieces("_", "__", "___", "a", " ", "-", "é", "\t", "1", "*"))
+def test_emphasis_stripper_matches_the_regex(text):
+    from checker.inline import strip_emphasis
+
+    assert strip_emphasis(text) == OLD["emphasis"].sub(r"\2", text)
+
+
+@SCANNERS
+@given(pieces("{", "}", "#", ":", " ", "\t", "a", "-", ".", "{#", "\u00a0"))
+def test_attr_list_id_matches_the_regex(text):
+    from checker.inline import attr_list_id
+
+    m = OLD["attr"].search(text)
+    assert attr_list_id(text) == ((m.start(), m.group(1)) if m else None)
+
+
+@SCANNERS
+@given(pieces("#", "##", "###", " ", "\t", "a", "\x0c", "b c"),
+       pieces("<!--", "-->", "--", "-", " ", "sima-check:", "disable", "disable-next-line", "=", "SIMA301", ",", ">", "a", "\t"),
+       pieces("**", "*", ":", ":**", " ", "\t", "a", "Label", "\\", "- ", "\u00a0"))
+def test_line_scanners_match_the_regexes(heading_line, comment_line, field_line):
+    from checker.parse import _FIELD, heading, suppression_comments
+
+    m = OLD["heading"].match(heading_line)
+    got = heading(heading_line)
+    assert (got and (got[0], got[1].strip())) == ((len(m.group(1)), (m.group(2) or "").strip()) if m else None)
+    assert suppression_comments(comment_line) == [(m.group(1), m.group(2)) for m in OLD["suppress"].finditer(comment_line)]
+    old, new = OLD["field"].match(field_line), _FIELD.match(field_line)
+    assert (new and (new.group(1), new.group(2).rstrip(), new.start(2))) == (old and (old.group(1), old.group(2), old.start(2)))
+
+
+@SCANNERS
+@given(pieces("../", "./", ".", "..", "/", "a", ".md", ".MD", " ", "%", "-", "_", "x.md", "//"))
+def test_relative_path_pattern_matches_the_old_one(line):
+    from checker.refs import _REL_PATH
+
+    assert [m.span() for m in _REL_PATH.finditer(line)] == [m.span() for m in OLD["rel_path"].finditer(line)]
+
+
+OLD_PATTERNS = {  # checker/site/patterns.py before its `(.+?)\s*$` tails were made linear
+    "_PATTERN": (r"^[^\w\[]*pattern(?:\s+(\d{1,4}))?\s*(?::|\.|\s[-\u2013\u2014]|[-\u2013\u2014](?=\s))\s*(.+?)\s*$", re.I),
+    "_LABEL": (r"^ {0,3}\*\*([^*\n]{1,80}?)(?::\*\*|\*\*:)\s*(.*?)\s*$", 0),
+    "_QUESTION": (r"^\W*?(?:\*\*)?Q(\d{1,3})(?:\*\*)?\s*[:.)]\s*(?:\*\*)?\s*(.+?)\s*$", re.I),
+    "_ANSWER": (r"^\W*?(?:\*\*)?(yes|no)(?:\*\*)?\s*(?:\u2192|->|=>|\u21d2|\u27f6|:)\s*(.+?)\s*$", re.I),
+}
+
+
+@SCANNERS
+@given(st.sampled_from(sorted(OLD_PATTERNS)),
+       pieces("pattern", "Pattern 1", "Q1", "yes", "No", "**", ":**", "**:", ":", ".", ")", "->", "\u2192", " ", "\t", "-", "\u2013", "a", "\u00a0"))
+def test_site_pattern_regexes_match_the_old_ones(name, line):
+    from checker.site import patterns
+
+    old = re.compile(*OLD_PATTERNS[name]).match(line)
+    new = getattr(patterns, name).match(line)
+    assert (new and new.groups()) == (old and old.groups())
+
+
+@SCANNERS
+@given(pieces("#", " ", "\t", "File:", "file:", "a", ".md", "\x0c", "\u00a0", ":"))
+def test_fix_title_pattern_matches_the_old_one(line):
+    from checker.fix import _TITLE
+
+    old, new = OLD["fix_title"].match(line), _TITLE.match(line)
+    assert (new and new.groups()) == (old and old.groups())

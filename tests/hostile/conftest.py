@@ -1,7 +1,0 @@
-"""Hostile-input tests: this folder on sys.path (for `hostile_strategies`), shared helpers."""
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
