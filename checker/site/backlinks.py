@@ -88,7 +88,7 @@ def backlinks_html(items: list[Backlink], titles: Mapping[str, str], refids: Map
         if linker.published(b.source):
             groups.setdefault(b.source, []).append(b)
     if not groups:
-        return '<p class="sima-backlinks sima-backlinks--none">No other entry cites this page yet.</p>'
+        return '<p class="sima-backlinks sima-backlinks--none" data-search-exclude>No other entry cites this page yet.</p>'
     rows = []
     for source in sorted(groups, key=lambda s: titles.get(s, s).lower()):
         refid = refids.get(source)
@@ -101,7 +101,7 @@ def backlinks_html(items: list[Backlink], titles: Mapping[str, str], refids: Map
             f'<li><a class="sima-backlink__source" href="{esc(linker.href(source))}">{esc(titles.get(source, source))}</a>'
             f"{tag}<ul>{lines}</ul></li>"
         )
-    return '<ul class="sima-backlinks">' + "".join(rows) + "</ul>"
+    return '<div class="sima-backlinks-box" data-search-exclude><ul class="sima-backlinks">' + "".join(rows) + "</ul></div>"  # no nested div: Material's search skips by tag name
 
 
 def _where(b: Backlink, linker: Linker) -> str:

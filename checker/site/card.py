@@ -1,4 +1,7 @@
-"""The metadata card at the top of an entry page and its compliance result (escaped HTML)."""
+"""The metadata card at the top of an entry page and its compliance result (escaped HTML).
+
+Both are kept out of Material's search index with `data-search-exclude` on elements that hold no
+element of their own tag: Material's indexer matches excluded elements by tag name only."""
 from __future__ import annotations
 
 import re
@@ -68,18 +71,18 @@ def card_html(entry: Entry, spans: dict[int, list[Span]], linker: Linker) -> str
             value = f"<code>{value}</code>"
         cls = f' class="{extra.strip()}"' if extra else ""
         cells.append(f'<div class="sima-card__field"><dt>{label}</dt> <dd{cls}>{value}</dd></div> ')
-    parts = ['<div class="sima-card">', f'<dl class="sima-card__grid">{"".join(cells)}</dl>']
+    parts = ['<div class="sima-card">', f'<dl class="sima-card__grid" data-search-exclude>{"".join(cells)}</dl>']
     purpose = entry.field("purpose", header_only=True)
     if purpose and purpose.value:
-        parts.append(f'<p class="sima-card__purpose">{_value_html(entry, purpose, spans.get(purpose.line, ()), linker)}</p>')
+        parts.append(f'<p class="sima-card__purpose" data-search-exclude>{_value_html(entry, purpose, spans.get(purpose.line, ()), linker)}</p>')
     shown = {k for label in PRIMARY for k in _KEYS.get(label.lower(), (label.lower(),))} | _SKIP
     others = [f for f in entry.fields if f.in_header and f.key not in shown and f.value]
     if others:
         rows = "".join(
             f"<dt>{esc(f.label)}</dt> <dd>{_value_html(entry, f, spans.get(f.line, ()), linker)}</dd> " for f in others
         )
-        parts.append(f'<dl class="sima-card__more">{rows}</dl>')
-    parts.append(f'<p class="sima-card__file">File <code>{esc(entry.relpath)}</code></p></div>')
+        parts.append(f'<dl class="sima-card__more" data-search-exclude>{rows}</dl>')
+    parts.append(f'<p class="sima-card__file" data-search-exclude>File <code>{esc(entry.relpath)}</code></p></div>')
     return "".join(parts)
 
 

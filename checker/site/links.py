@@ -34,6 +34,17 @@ _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "po
 # Shown as text: elements that run code, and those that retarget or redirect the page.
 _EXECUTABLE = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base", "meta", "link"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+# The cheap pre-test of `neutralize`, a superset of what it changes for safety, run on the
+# lowercased page as plain substring searches and literal-led patterns (fast in `re`):
+# an executable element's start; `on...=` after whitespace, `/` or a quote (where browsers start
+# an attribute name); a URL attribute whose value, unless it starts `http(s)://` or `mailto:`,
+# has a `:`, `&` or control character before its first `/`, `?`, `#` or quote.
+_RISKY_TAGS = tuple("<" + name for name in ("script", "iframe", "object", "embed", "frame", "base", "meta", "link"))
+_HANDLER = re.compile(r"""on[^\s"'>/=]*\s*=""")
+_RISKY_URLS = tuple(
+    re.compile(name + r"""\s*=\s*["']*(?!https?://|mailto:)[^/?#"'>]*?[:&\x00-\x20\x7f]""")
+    for name in ("href", "src", "action", "poster", "data")  # also formaction, xlink:href
+)
 _DEFINITION = re.compile(r"^( {0,3}(?:[-*+]\s+)?)\[([^\]\n]{1,200})\]:[ \t]*(<[^>\n]*>|\S+)")
 
 
@@ -92,12 +103,28 @@ def is_safe_href(url: str) -> bool:
     return m is None or m.group(1) in _SAFE_SCHEMES
 
 
+def needs_neutralize(page_html: str) -> bool:
+    """False only when the HTML holds nothing `neutralize` makes safe: no executable element,
+    no `on...=` attribute, no URL attribute whose value could carry a scheme other than
+    http(s)/mailto (a `:`, `&` or control character before its first `/`, `?` or `#`)."""
+    low = page_html.lower()
+    if any(tag in low for tag in _RISKY_TAGS) or any(p.search(low) for p in _RISKY_URLS):
+        return True
+    for m in _HANDLER.finditer(low):
+        before = low[m.start() - 1] if m.start() else ""
+        if before.isspace() or before in ("/", '"', "'"):
+            return True
+    return False
+
+
 def neutralize(page_html: str) -> str:
     """Make rendered page HTML safe to publish: unsafe URL attributes (`javascript:` and
     friends) become `#`, event-handler attributes are dropped, and executable elements
     (`<script>` other than JSON data, `<iframe>`, `<object>`, `<embed>`) are shown as text,
     as GitHub would not run them either. A `<` that opens a tag too malformed to check is
-    shown as text."""
+    shown as text. HTML without anything risky (`needs_neutralize`) is returned as it is."""
+    if not needs_neutralize(page_html):
+        return page_html
     return _TAG_OR_START.sub(_safe_any, page_html)
 
 

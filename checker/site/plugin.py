@@ -95,6 +95,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
                 files.remove(f)
         self._claim_home(files)
         self.generated = self._generated_pages()
+        p = self.paths
+        self._unsearched = {p.refids, p.keywords, p.compliance, p.comparison, p.pattern_list, p.rules}
         for src in self.generated:
             if files.get_file_from_path(src) is not None:
                 raise PluginError(f"sima: {src} exists in the KB; set the plugin's `pages_dir` to a free folder")
@@ -118,6 +120,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         if src in self.generated:
             if src == self.paths.comparison:
                 page.meta.setdefault("hide", ["toc"])  # Material: the wide tables take the TOC column
+            if src in self._unsearched:
+                page.meta["search"] = {"exclude": True}  # Material: catalogues repeat the entries' text
             return self.generated[src](linker)
         entry = self.data.kb.entries.get(src)
         if entry is None or not entry.text:

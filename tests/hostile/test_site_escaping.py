@@ -253,3 +253,71 @@ def test_neutralize_leaves_nothing_executable(payload):
 def test_neutralize_known_bypasses(vector):
     rendered = neutralize(markdown.markdown(vector, extensions=["toc", "tables", "fenced_code"]))
     assert not offenders(rendered, strict=False), rendered
+
+
+# -- the cheap pre-test of `neutralize` ------------------------------------------------------
+
+BYPASS_VECTORS = [
+    '<script/src="//evil.example/x.js"></script>', '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>', "<a href=javascript:alert(1)>x</a>",
+    "<details open ontoggle=alert(1)>x</details>", "<form><button formaction=javascript:alert(1)>x</button></form>",
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>', "<div>\n<img src=x\nonerror=alert(1)>\n</div>",
+    '<div>\n<a href=x" onclick=alert(1)>t</a>\n</div>', '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">', "<SCRIPT>alert(1)</SCRIPT>",
+    '<object data="x.swf"></object>', '<a href="x"onclick="alert(1)">t</a>', "<svg/onload=alert(1)>",
+    '<a href=" javascript:alert(1)">t</a>', '<a href="java\tscript:alert(1)">t</a>', '<a HREF="VBSCRIPT:x">t</a>',
+    '<img src="data:text/html;base64,PHNjcmlwdD4=">', '<a href="ftp://x.example/">t</a>', "<embed src=x>",
+    "<frameset><frame src=x></frameset>", '<link rel="import" href="x">', "<a href='\x01javascript:x'>t</a>",
+    '<video poster="javascript:x"></video>', '<form action="javascript:x"></form>', "<a/onclick=x>t</a>",
+]
+
+
+def _full_pass(page_html: str) -> str:
+    """`neutralize` without its pre-test."""
+    from checker.site import links
+
+    return links._TAG_OR_START.sub(links._safe_any, page_html)
+
+
+@pytest.mark.parametrize("vector", PAYLOADS + BYPASS_VECTORS)
+def test_pre_test_never_skips_a_vector(vector):
+    from checker.site.links import needs_neutralize
+
+    for source in (vector, f"text {vector} text", f"<div>\n{vector}\n</div>", f"- {vector}"):
+        for page in (source, markdown.markdown(source, extensions=["toc", "tables", "fenced_code"])):
+            if _full_pass(page) != page:
+                assert needs_neutralize(page), page
+            assert not offenders(neutralize(page), strict=False), page
+
+
+def test_pre_test_lets_ordinary_pages_through():
+    from checker.site.links import needs_neutralize
+
+    page = '<h2 id="a">On the way<a class="headerlink" href="#a">¶</a></h2><p>Based on <a href="../x/">x</a>, see <a href="https://e.example/a:b">e</a>.</p>'
+    assert not needs_neutralize(page) and neutralize(page) == page
+
+
+try:
+    from hypothesis import HealthCheck, given, settings
+
+    from hostile.hostile_strategies import sima_text
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    given = None
+
+if given is not None:
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(sima_text())
+    def test_pre_test_skips_only_what_neutralize_leaves_alone(text):
+        """Rendered SIMA-shaped Markdown: when the pre-test skips it, the page holds nothing that
+        could run or retarget, and the full pass would make no safety change (no URL to `#`, no
+        element shown as text; it may still respell tags, e.g. `<hr />` as `<hr/>`)."""
+        from checker.site.links import needs_neutralize
+
+        page = markdown.markdown(text, extensions=["toc", "tables", "fenced_code"])
+        if not needs_neutralize(page):
+            full = _full_pass(page)
+            assert not offenders(page, strict=False)
+            assert full.count('="#"') == page.count('="#"')
+            shown = re.compile(r"&lt;(?:script|iframe|object|embed|frame|base|meta|link)", re.I)
+            assert len(shown.findall(full)) == len(shown.findall(page))
