@@ -118,11 +118,12 @@ class Keyword:
 
 @dataclass(frozen=True)
 class Fence:
-    """An opening code fence."""
+    """A code fence: its opening line, info string and closing line (0 when unclosed)."""
 
     line: int
     info: str
     closed: bool
+    end: int = 0
 
 
 @dataclass(frozen=True)

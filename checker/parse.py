@@ -132,7 +132,7 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 continue
             m = _FENCE.match(line)
             if m and m.group(2)[0] == fence_char and len(m.group(2)) >= fence_len and not m.group(3).strip():
-                fences.append(Fence(fence_line, fence_info, True))
+                fences.append(Fence(fence_line, fence_info, True, i + 1))
                 fence_char = ""
             continue
         if "`" in line or "~" in line:

@@ -19,7 +19,6 @@ _PATTERN = re.compile(
 _LABEL = re.compile(r"^ {0,3}\*\*([^*\n]{1,80}?)(?::\*\*|\*\*:)\s*((?:.*\S)?)\s*$")
 _PLAIN_KEY = re.compile(r"^ {0,3}([A-Z][\w'/&-]*(?: [\w'/&()-]+){0,2}):\s*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+\u2022]|\d{1,3}[.)])\s+(.*)$")
 _MARK = re.compile(r"^\s*(?:[\u2705\u274c\u2714\u2716\u26a0\u2b50\u27a1\u2192\u2022\U0001f300-\U0001faff]|[-*+]\s)")
 _KEYED = re.compile(r"^(?:\*\*)?([A-Za-z][\w'/&()-]*(?: [\w'/&()-]+){0,3})(?::\*\*|\*\*:|:)\s+(.+)$")
@@ -110,7 +109,7 @@ class PatternSet:
 def extract(entry: Entry) -> PatternSet:
     """Patterns (two or more, else none), their attribute rows and the decision tree."""
     lines = entry.lines
-    code = _code_mask(lines, entry.front_matter_lines)
+    code = _code_mask(entry)
     found = [(h, m) for h in entry.headings if h.level >= 2 and (m := _pattern_heading(h.text))]
     patterns: list[Pattern] = []
     raw_rows: list[list[tuple[str, Cell]]] = []
@@ -168,18 +167,17 @@ def _section_end(headings: tuple[Heading, ...], h: Heading, later_patterns: list
     return min(stops, default=n + 1)
 
 
-def _code_mask(lines: tuple[str, ...], skip: int) -> list[str]:
-    """Per line: 'text', 'open', 'body', 'close' (fences found as parse.py finds them)."""
-    mask = ["body"] * skip + ["text"] * (len(lines) - skip)
-    char, size = "", 0
-    for i in range(skip, len(lines)):
-        m = _FENCE.match(lines[i])
-        if char:
-            closing = m and m.group(2)[0] == char and len(m.group(2)) >= size and not m.group(3).strip()
-            mask[i] = "close" if closing else "body"
-            char = "" if closing else char
-        elif m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
-            char, size, mask[i] = m.group(2)[0], len(m.group(2)), "open"
+def _code_mask(entry: Entry) -> list[str]:
+    """Per line: 'text', 'open', 'body', 'close', from the fences the parser found."""
+    n = len(entry.lines)
+    mask = ["body"] * entry.front_matter_lines + ["text"] * (n - entry.front_matter_lines)
+    for f in entry.fences:
+        end = f.end if f.closed else n + 1
+        mask[f.line - 1] = "open"
+        for i in range(f.line, min(end - 1, n)):
+            mask[i] = "body"
+        if f.closed:
+            mask[end - 1] = "close"
     return mask
 
 
