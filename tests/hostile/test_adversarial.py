@@ -68,8 +68,11 @@ def findings(done: subprocess.CompletedProcess) -> list[dict]:
 def case_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess | str]:
     """Every case of `hostile_cases.CASES` checked once, two at a time (the suite stays fast)."""
 
+    # mktemp is not thread-safe: make every folder here, before the pool starts.
+    projects = {name: tmp_path_factory.mktemp(name) for name in CASES}
+
     def one(name: str):
-        project = tmp_path_factory.mktemp(name)
+        project = projects[name]
         (project / "sima" / "x").mkdir(parents=True)
         (project / "sima" / "x" / "X_AWS-LESS-01.md").write_bytes(CASES[name](1))
         cmd = [sys.executable, "-c", "from checker.cli import main; main()", "--no-cache", "--jobs", "1"]
