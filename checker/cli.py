@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import Config, ConfigError, check_selectors, load as load_config
-from .engine import EXIT_CODES_HELP, EXIT_USAGE, Result, exit_code, run
-from .targets import TargetError, plan, selected
+from .config.settings import Config, ConfigError, check_selectors, load as load_config
+from .run.engine import EXIT_CODES_HELP, EXIT_USAGE, Result, exit_code, run
+from .kb.targets import TargetError, plan, selected
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
@@ -23,7 +23,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def _list_rules(ctx: click.Context, _param, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from .docs import rule_table
+    from .rules.docs import rule_table
 
     click.echo(rule_table())
     ctx.exit(0)
@@ -32,7 +32,7 @@ def _list_rules(ctx: click.Context, _param, value: bool) -> None:
 def _explain(ctx: click.Context, _param, value: str | None) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from .docs import explain
+    from .rules.docs import explain
 
     text = explain(value)
     if text is None:
@@ -82,11 +82,11 @@ def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, 
     except TargetError as exc:
         fail(str(exc))
     result, patches = Result(), []
-    from .load import load
+    from .kb.discover import load
 
     for target in targets:
         if not (fix or show_diff or changed_since is not None):  # a plain check: parallel, cached
-            from .pipeline import check_target
+            from .run.pipeline import check_target
 
             part, io_errors = check_target(target, config, None if no_cache else Path(cache_dir), jobs)
             part.io_errors = io_errors
@@ -138,7 +138,7 @@ def _apply_flags(config: Config, fail_on, select, ignore, root) -> Config:
 
 
 def _read_baseline(path: str):
-    from . import baseline
+    from .run import baseline
 
     try:
         return baseline.read(path)
@@ -147,7 +147,7 @@ def _read_baseline(path: str):
 
 
 def _write_baseline(result: Result, path: str) -> None:
-    from . import baseline
+    from .run import baseline
 
     try:
         baseline.write(path, result.findings)
@@ -159,7 +159,7 @@ def _write_baseline(result: Result, path: str) -> None:
 
 
 def _apply_baseline(result: Result, known, path: str) -> None:
-    from . import baseline
+    from .run import baseline
 
     result.findings, forgiven = baseline.apply(result.findings, known)
     if forgiven:
@@ -205,7 +205,7 @@ def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> N
 
 
 def _changed(ref: str, loaded, config: Config, only: set[str] | None) -> set[str]:
-    from .changes import ChangesError, select as changed_files
+    from .kb.changes import ChangesError, select as changed_files
 
     try:
         chosen = changed_files(ref, loaded.kb, loaded.root, config)
@@ -215,7 +215,7 @@ def _changed(ref: str, loaded, config: Config, only: set[str] | None) -> set[str
 
 
 def _fix(loaded, config: Config, only: set[str] | None, write: bool):
-    from .fix import fix_loaded
+    from .fix.plan import fix_loaded
 
     loaded, fixes, errors = fix_loaded(loaded, config, only, write)
     for message in errors:
@@ -227,7 +227,7 @@ def _fix(loaded, config: Config, only: set[str] | None, write: bool):
 
 
 def _emit_diff(patches: list, output: str | None, result: Result, fail_on: str) -> None:
-    from .fix import unified_diff
+    from .fix.plan import unified_diff
 
     text = unified_diff(patches)
     if output:

@@ -5,13 +5,13 @@ import re
 from pathlib import Path
 
 from checker.config import Config
-from checker.engine import run
-from checker.kb import KnowledgeBase
-from checker.kinds import classify
+from checker.run.engine import run
+from checker.kb.index import KnowledgeBase
+from checker.parse.kinds import classify
 from checker.model import Entry, Finding
-from checker.parse import parse_bytes
-from checker.refid import grammar
-from checker.text import split
+from checker.parse.scan import parse_bytes
+from checker.parse.refid import grammar
+from checker.parse.text import split
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "sima" / "aws" / "general" / "AWS-General-ProcessingPatterns_AWS-LESS-01.md"

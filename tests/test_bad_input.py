@@ -7,7 +7,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-import checker.load
+import checker.kb.discover
 from checker.cli import main
 
 from helpers import clean_entry
@@ -124,7 +124,7 @@ def test_a_symlink_out_of_the_root_is_reported_and_never_opened(kb_dir, tmp_path
         opened.append(os.path.realpath(file))
         return builtins.open(file, *args, **kwargs)
 
-    monkeypatch.setattr(checker.load, "open", spy, raising=False)
+    monkeypatch.setattr(checker.kb.discover, "open", spy, raising=False)
     result = run()
     assert result.exit_code == 1
     assert report(result) == [("leak.md", 1, "SIMA306")]
@@ -141,7 +141,7 @@ def test_an_unreadable_file_is_an_io_error(kb_dir, monkeypatch):
             raise PermissionError(13, "Permission denied", str(file))
         return builtins.open(file, *args, **kwargs)
 
-    monkeypatch.setattr(checker.load, "open", refuse, raising=False)
+    monkeypatch.setattr(checker.kb.discover, "open", refuse, raising=False)
     result = run()
     assert result.exit_code == 2
     assert stderr_lines(result) == ["sima-check: error: sima/Locked_AWS-LESS-02.md: cannot read: Permission denied"]

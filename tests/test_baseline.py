@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker import baseline
+from checker.run import baseline
 from checker.cli import main
 from checker.config import Config
-from checker.engine import run
-from checker.load import load
+from checker.run.engine import run
+from checker.kb.discover import load
 from checker.model import Finding, Severity, line_context
 
 GUIDE = "# Guide.md\n\nIntro text.\n\nSee /sima/docs/Missing.md for more.\n\nAlso see /sima/docs/Gone.md here.\n"

@@ -18,13 +18,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import cache as C
+from checker.run import cache as C
 from checker.cli import main
 from checker.config import Config
-from checker.engine import run
-from checker.load import load
-from checker.refid import DEFAULT_PATTERNS, grammar
-from checker.refs import _MENTION_HINT, may_cite, scan_line
+from checker.run.engine import run
+from checker.kb.discover import load
+from checker.parse.refid import DEFAULT_PATTERNS, grammar
+from checker.parse.refs import _MENTION_HINT, may_cite, scan_line
 from checker.reporters import REPORTERS
 from helpers import CORPUS, REPO
 
@@ -225,9 +225,9 @@ def test_may_cite_never_hides_a_reference(tmp_path: Path) -> None:
 
 def test_indexes_need_only_paths_and_refids(generated: Path) -> None:
     """The fast path indexes stubs (path, kind, REF-ID) and unpickles skeletons lazily."""
-    from checker.kb import KnowledgeBase
+    from checker.kb.index import KnowledgeBase
     from checker.model import Entry
-    from checker.pipeline import skeleton
+    from checker.run.pipeline import skeleton
 
     entries = list(load(generated / "sima", Config()).kb.entries.values())
     full = KnowledgeBase([skeleton(e) for e in entries])
@@ -236,7 +236,7 @@ def test_indexes_need_only_paths_and_refids(generated: Path) -> None:
 
 
 def test_a_dying_worker_falls_back_to_one_process(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from checker import pipeline
+    from checker.run import pipeline
 
     want = cli(generated, "sima", "--format", "json", "--no-cache", "--jobs", "1")
     parent, scan = os.getpid(), pipeline.Shard.scan

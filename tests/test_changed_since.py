@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker.changes import Change, changed
+from checker.kb.changes import Change, changed
 from checker.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -243,7 +243,7 @@ def test_bare_name_with_spaces_is_a_dependent_of_its_deleted_target(repo):
 
 
 def test_old_versions_of_paths_with_spaces_and_missing_paths(repo):
-    from checker.changes import old_versions
+    from checker.kb.changes import old_versions
 
     base = git(repo, "rev-parse", "HEAD").strip()
     found = old_versions(repo, base, [ARCH, "sima/no such file.md", "sima/entries", DEC05])

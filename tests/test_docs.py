@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from checker.docs import explain, rule_table
+from checker.rules.docs import explain, rule_table
 from checker.rules import RULES, lookup
 from checker.rules.base import DOC_SECTIONS
 

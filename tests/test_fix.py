@@ -12,10 +12,10 @@ from hypothesis import given, settings, strategies as st
 
 from checker.cli import main
 from checker.config import Config
-from checker.fix import Doc, plan
-from checker.load import load
-from checker.parse import parse_bytes
-from checker.write import WriteError, atomic_write
+from checker.fix.plan import Doc, plan
+from checker.kb.discover import load
+from checker.parse.scan import parse_bytes
+from checker.fix.write import WriteError, atomic_write
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = "aws/general/AWS-General-ProcessingPatterns_AWS-LESS-01.md"
@@ -356,7 +356,7 @@ def test_corpus_fix_is_idempotent_and_keeps_line_structure(tmp_path):
             assert Doc.of(entry_).encode() == (root / entry_.relpath).read_bytes()
     fixes = plan(loaded.kb, root, config)
     assert fixes, "the corpus has stale Total Lines to fix"
-    from checker.fix import apply
+    from checker.fix.plan import apply
 
     assert apply(fixes, root) == []
     again = load(root, config)
@@ -375,8 +375,8 @@ _PIECES = [
 @given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(["\n", "\r\n", "\r"])), max_size=12),
        st.booleans(), st.booleans())
 def test_fix_never_crashes_and_is_idempotent(parts, bom, final):
-    from checker.fix import fix_entry
-    from checker.kb import KnowledgeBase
+    from checker.fix.plan import fix_entry
+    from checker.kb.index import KnowledgeBase
 
     text = ("\ufeff" if bom else "") + "".join(p + e for p, e in parts)
     if not final and parts:
@@ -405,7 +405,7 @@ def test_undecodable_file_name_is_not_written_into_the_title(tmp_path, monkeypat
 
 
 def test_write_failure_is_a_one_line_error_and_exit_2(tmp_path, monkeypatch):
-    import checker.write
+    import checker.fix.write
 
     root = write_kb(tmp_path, {"ro/DEC-90.md": entry("DEC-90.md", total=3, location="/sima/ro/")})
     before = snapshot(root)
@@ -413,7 +413,7 @@ def test_write_failure_is_a_one_line_error_and_exit_2(tmp_path, monkeypatch):
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(checker.write.os, "replace", refuse)
+    monkeypatch.setattr(checker.fix.write.os, "replace", refuse)
     code, _, err = cli(tmp_path, monkeypatch, "--fix")
     assert code == 2
     assert err == "sima-check: error: sima/ro/DEC-90.md: cannot write: Permission denied\n"

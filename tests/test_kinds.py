@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.kinds import classify
+from checker.parse.kinds import classify
 
 
 @pytest.mark.parametrize(

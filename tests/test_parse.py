@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.parse import parse_bytes, parse_text, section_key
+from checker.parse.scan import parse_bytes, parse_text, section_key
 
 from helpers import SEED, clean_entry
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.refid import RefIdGrammar, grammar
+from checker.parse.refid import RefIdGrammar, grammar
 
 G = grammar()
 

@@ -11,12 +11,12 @@ import re
 import pytest
 
 from checker.config import Config
-from checker.fix import fix_entry
-from checker.kb import KnowledgeBase
-from checker.refid import grammar
+from checker.fix.plan import fix_entry
+from checker.kb.index import KnowledgeBase
+from checker.parse.refid import grammar
 from checker.rules import RULES
 from checker.rules.base import EXAMPLE_LABELS, Rule, code_spans
-from checker.text import split
+from checker.parse.text import split
 from helpers import clean_entry, findings, parse, recount
 
 DEFAULT_FILE = "lessons/LESS-01.md"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..engine import Result
+from ..run.engine import Result
 from . import github, json_format, junit, sarif, text
 
 Reporter = Callable[..., str]

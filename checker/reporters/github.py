@@ -7,7 +7,7 @@ table for `$GITHUB_STEP_SUMMARY` (the CLI appends it there).
 """
 from __future__ import annotations
 
-from ..engine import Result
+from ..run.engine import Result
 from ..model import Finding, Severity
 from .text import summary_line
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..engine import Result
+from ..run.engine import Result
 
 
 def render(result: Result, **_: object) -> str:

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from ..engine import Result
+from ..run.engine import Result
 from ..model import Finding
 
 # Characters XML 1.0 cannot carry at all, even escaped.

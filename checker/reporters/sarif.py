@@ -11,8 +11,8 @@ import json
 from urllib.parse import quote
 
 from .. import __version__
-from ..baseline import FINGERPRINT_KEY, fingerprints
-from ..engine import Result
+from ..run.baseline import FINGERPRINT_KEY, fingerprints
+from ..run.engine import Result
 from ..model import Finding, Severity
 from ..rules import RULES
 from ..rules.base import Rule

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..engine import Result
+from ..run.engine import Result
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET, _BOLD = "\033[0m", "\033[1m"

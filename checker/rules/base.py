@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from ..config import Config
-from ..kb import KnowledgeBase, Resolution
+from ..config.settings import Config
+from ..kb.index import KnowledgeBase, Resolution
 from ..model import Entry, Hit, Reference, Severity
-from ..refid import RefIdGrammar, grammar
+from ..parse.refid import RefIdGrammar, grammar
 
 ALL_KINDS = ("spec", "template", "index", "matrix", "doc", "entry")
 ENTRY = ("entry",)

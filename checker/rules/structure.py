@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Entry, Hit, Severity
-from ..parse import section_key
+from ..parse.scan import section_key
 from .base import ALL_KINDS, ENTRY, Context, rule
 
 

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..inline import strip_escaped_links
+from ..parse.inline import strip_escaped_links
 from ..model import Entry
 from .links import Linker, Resolved, esc, target_of
 

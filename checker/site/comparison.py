@@ -13,9 +13,9 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from ..inline import strip_links
+from ..parse.inline import strip_links
 from ..model import Entry
-from ..slug import slugify
+from ..parse.slug import slugify
 from .render import entry_title
 from .patterns import Cell, DecisionTree, Outcome, Pattern, PatternSet
 

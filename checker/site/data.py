@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..kb import KnowledgeBase
+from ..kb.index import KnowledgeBase
 from ..model import Entry, Finding, Severity
 from .backlinks import Backlink, collect
 from .links import Resolved, resolve_all

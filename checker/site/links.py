@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import quote, unquote
 
-from ..inline import code_spans
-from ..kb import KnowledgeBase, Resolution
+from ..parse.inline import code_spans
+from ..kb.index import KnowledgeBase, Resolution
 from ..model import Entry, Reference
-from ..refs import is_external, split_anchor
+from ..parse.refs import is_external, split_anchor
 from .render import fence_mask
 
 Resolved = list[tuple[Reference, Resolution]]

@@ -23,9 +23,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..config import ConfigError, load as load_config
-from ..engine import display_prefix, run
-from ..load import load
+from ..config.settings import ConfigError, load as load_config
+from ..run.engine import display_prefix, run
+from ..kb.discover import load
 from ..rules import RULES
 from . import comparison, pages, patterns
 from .data import MODES, SiteData, prepare

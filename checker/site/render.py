@@ -10,7 +10,7 @@ import html
 import re
 
 from ..model import Entry
-from ..refid import RefIdGrammar, grammar as default_grammar
+from ..parse.refid import RefIdGrammar, grammar as default_grammar
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\S|[ \t]*$)")

@@ -10,12 +10,12 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from checker.config import Config
-from checker.engine import Result, run
-from checker.kb import KnowledgeBase
-from checker.kinds import classify
+from checker.run.engine import Result, run
+from checker.kb.index import KnowledgeBase
+from checker.parse.kinds import classify
 from checker.model import Entry
-from checker.parse import parse_bytes
-from checker.refid import grammar
+from checker.parse.scan import parse_bytes
+from checker.parse.refid import grammar
 from checker.reporters import REPORTERS
 
 # -- pieces of SIMA-looking text --------------------------------------------------------------

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import checker.write
+import checker.fix.write
 from checker.cli import main
 from checker.config import Config
-from checker.fix import apply, plan
-from checker.load import load
+from checker.fix.plan import apply, plan
+from checker.kb.discover import load
 
 BOM = b"\xef\xbb\xbf"
 
@@ -136,8 +136,8 @@ def test_any_exception_mid_write_leaves_old_or_new_and_no_temp_file(tmp_path, mo
 
 
 def inject(monkeypatch: pytest.MonkeyPatch, where: str, fault) -> None:
-    """Make one step of `checker.write.atomic_write` call `fault` first."""
-    real_os = checker.write.os
+    """Make one step of `checker.fix.write.atomic_write` call `fault` first."""
+    real_os = checker.fix.write.os
     if where in ("replace", "fsync", "chmod"):
         real = getattr(real_os, where)
 
@@ -147,13 +147,13 @@ def inject(monkeypatch: pytest.MonkeyPatch, where: str, fault) -> None:
 
         monkeypatch.setattr(real_os, where, patched)
     elif where == "mkstemp":
-        real_mkstemp = checker.write.tempfile.mkstemp
+        real_mkstemp = checker.fix.write.tempfile.mkstemp
 
         def mkstemp(*args, **kwargs):
             fault()
             return real_mkstemp(*args, **kwargs)
 
-        monkeypatch.setattr(checker.write.tempfile, "mkstemp", mkstemp)
+        monkeypatch.setattr(checker.fix.write.tempfile, "mkstemp", mkstemp)
     else:  # "write-half": half the bytes reach the temp file, then the write fails; "close": at close
         real_fdopen = real_os.fdopen
 
@@ -190,7 +190,7 @@ def test_a_killed_fix_leaves_the_old_file_and_a_stray_temp_is_ignored(tmp_path):
     before = snapshot(root)
     # The process dies (SIGKILL) after writing the temp file, before the rename.
     script = (
-        "import os, signal, checker.write as w\n"
+        "import os, signal, checker.fix.write as w\n"
         "w.os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)\n"
         "from checker.cli import main; main()\n"
     )
@@ -240,13 +240,13 @@ def test_lone_cr_and_mixed_endings_stay_when_not_fixed(tmp_path):
 def test_files_with_nothing_to_fix_are_never_opened_for_writing(tmp_path, monkeypatch):
     root = make_kb(tmp_path)
     written: list[str] = []
-    real = checker.write.atomic_write
+    real = checker.fix.write.atomic_write
 
     def spy(path, data, root_):
         written.append(Path(path).name)
         return real(path, data, root_)
 
-    monkeypatch.setattr("checker.fix.atomic_write", spy)
+    monkeypatch.setattr("checker.fix.plan.atomic_write", spy)
     before = snapshot(root)
     fix(root)
     assert "DEC-05.md" not in written and sorted(written) == ["DEC-01.md", "DEC-02.md", "DEC-03.md", "DEC-04.md", "DEC-06.md"]

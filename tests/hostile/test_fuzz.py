@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.parse import parse_bytes
+from checker.parse.scan import parse_bytes
 from checker.rules import BY_CODE
 
 from hostile.hostile_strategies import check, knowledge_bases, line_count, reports, sima_bytes, sima_text, site_pages
@@ -141,7 +141,7 @@ SCANNERS = examples(300)
 @SCANNERS
 @given(pieces("`", "``", "```", "a", " ", "\\"))
 def test_code_spans_match_the_regex(line):
-    from checker.inline import code_spans
+    from checker.parse.inline import code_spans
 
     assert code_spans(line) == [(m.start(), m.start(2), m.end(2), m.end()) for m in OLD["code"].finditer(line)]
 
@@ -149,7 +149,7 @@ def test_code_spans_match_the_regex(line):
 @SCANNERS
 @given(pieces("[", "]", "](", "(", ")", "!", "\\", " ", "\t", '"', "<", ">", "a", "x.md"))
 def test_links_match_the_regex(line):
-    from checker.inline import links
+    from checker.parse.inline import links
 
     assert links(line) == [(m.start(), m.end(), m.start(2), m.group(2)) for m in OLD["link"].finditer(line)]
 
@@ -157,7 +157,7 @@ def test_links_match_the_regex(line):
 @SCANNERS
 @given(pieces("[", "]", "](", "(", ")", "!", "\\", "\n", "a"))
 def test_link_strippers_match_the_regexes(text):
-    from checker.inline import strip_escaped_links, strip_links
+    from checker.parse.inline import strip_escaped_links, strip_links
 
     assert strip_links(text) == OLD["plain_link"].sub(r"\1", text)
     assert strip_links(text, image=True) == OLD["image_link"].sub(lambda m: m.group(1), text)
@@ -167,7 +167,7 @@ def test_link_strippers_match_the_regexes(text):
 @SCANNERS
 @given(pieces("_", "__", "___", "a", " ", "-", "é", "\t", "1", "*"))
 def test_emphasis_stripper_matches_the_regex(text):
-    from checker.inline import strip_emphasis
+    from checker.parse.inline import strip_emphasis
 
     assert strip_emphasis(text) == OLD["emphasis"].sub(r"\2", text)
 
@@ -175,7 +175,7 @@ def test_emphasis_stripper_matches_the_regex(text):
 @SCANNERS
 @given(pieces("{", "}", "#", ":", " ", "\t", "a", "-", ".", "{#", "\u00a0"))
 def test_attr_list_id_matches_the_regex(text):
-    from checker.inline import attr_list_id
+    from checker.parse.inline import attr_list_id
 
     m = OLD["attr"].search(text)
     assert attr_list_id(text) == ((m.start(), m.group(1)) if m else None)
@@ -186,7 +186,7 @@ def test_attr_list_id_matches_the_regex(text):
        pieces("<!--", "-->", "--", "-", " ", "sima-check:", "disable", "disable-next-line", "=", "SIMA301", ",", ">", "a", "\t"),
        pieces("**", "*", ":", ":**", " ", "\t", "a", "Label", "\\", "- ", "\u00a0"))
 def test_line_scanners_match_the_regexes(heading_line, comment_line, field_line):
-    from checker.parse import _FIELD, heading, suppression_comments
+    from checker.parse.scan import _FIELD, heading, suppression_comments
 
     m = OLD["heading"].match(heading_line)
     got = heading(heading_line)
@@ -199,7 +199,7 @@ def test_line_scanners_match_the_regexes(heading_line, comment_line, field_line)
 @SCANNERS
 @given(pieces("../", "./", ".", "..", "/", "a", ".md", ".MD", " ", "%", "-", "_", "x.md", "//"))
 def test_relative_path_pattern_matches_the_old_one(line):
-    from checker.refs import _REL_PATH
+    from checker.parse.refs import _REL_PATH
 
     assert [m.span() for m in _REL_PATH.finditer(line)] == [m.span() for m in OLD["rel_path"].finditer(line)]
 
@@ -226,7 +226,7 @@ def test_site_pattern_regexes_match_the_old_ones(name, line):
 @SCANNERS
 @given(pieces("#", " ", "\t", "File:", "file:", "a", ".md", "\x0c", "\u00a0", ":"))
 def test_fix_title_pattern_matches_the_old_one(line):
-    from checker.fix import _TITLE
+    from checker.fix.plan import _TITLE
 
     old, new = OLD["fix_title"].match(line), _TITLE.match(line)
     assert (new and new.groups()) == (old and old.groups())

@@ -19,8 +19,8 @@ import markdown
 import pytest
 
 from checker.config import Config
-from checker.engine import run
-from checker.kb import KnowledgeBase
+from checker.run.engine import run
+from checker.kb.index import KnowledgeBase
 from checker.rules import RULES
 from checker.site import comparison, pages, patterns
 from checker.site.backlinks import backlinks_html

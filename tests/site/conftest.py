@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from checker.config import Config
-from checker.engine import run
-from checker.kb import KnowledgeBase
+from checker.run.engine import run
+from checker.kb.index import KnowledgeBase
 from checker.site import patterns
 from checker.site.data import SiteData, prepare
 from checker.site.links import Linker, directory_url

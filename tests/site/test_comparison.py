@@ -13,7 +13,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from checker.parse import parse_text
+from checker.parse.scan import parse_text
 from checker.site.comparison import (
     ASSET_DIR, ASSETS, anchor_id, comparison_page, entry_comparison_html, safe_url,
 )

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.config import Config
-from checker.load import load
+from checker.kb.discover import load
 from checker.model import Entry
-from checker.parse import parse_text
+from checker.parse.scan import parse_text
 from checker.site.patterns import Cell, PatternSet, extract, match_pattern
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from sys import intern
 from urllib.parse import unquote
 
 from .inline import code_spans, links
-from .model import Reference
+from ..model import Reference
 from .refid import DEFAULT_PATTERNS, RefIdGrammar
 
 RELATIONSHIP_KEYS = frozenset({"related", "related to", "inherits from", "used in"})

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .model import Entry, Reference
+from ..model import Entry, Reference
 
 _NORM = re.compile(r"[\s_-]+")
 
@@ -213,7 +213,7 @@ class KnowledgeBase:
         key = normalise(name)[:6]
         for norm_name, rels in self._prefix_index().get(key, {}).items():
             candidates.update(rels)
-        from .refid import grammar
+        from ..parse.refid import grammar
 
         refid = grammar().from_filename(name)
         if refid:

@@ -6,7 +6,7 @@ import re
 from sys import intern  # labels, keys, fence tags and keywords repeat in every file: share them
 
 from .inline import attr_list_id
-from .model import Entry, Fence, HeaderField, Heading, Keyword, Reference, Suppression
+from ..model import Entry, Fence, HeaderField, Heading, Keyword, Reference, Suppression
 from .refid import RefIdGrammar, grammar as default_grammar
 from .refs import NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, may_cite, scan_line, scan_relationship
 from .slug import unique_slugs

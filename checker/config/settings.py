@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from .kinds import KINDS
+from ..parse.kinds import KINDS
 
 DEFAULT_REQUIRED = ("Version", "Date", "Purpose", "REF-ID", "Category", "Type", "Priority", "Status")
 DEFAULT_LEGEND = {"🔴": "critical", "🟠": "high", "🟡": "medium", "🟢": "low", "⚪": "low"}
@@ -98,7 +98,7 @@ def _strings(key: str, value) -> tuple[str, ...]:
 
 def check_selectors(key: str, values) -> tuple[str, ...]:
     """Rule selectors (code, code prefix or name) that each match a rule; else ConfigError."""
-    from .rules import RULES  # lazy: the rules import this module
+    from ..rules import RULES  # lazy: the rules import this module
 
     for v in values:
         up = v.upper()
@@ -108,7 +108,7 @@ def check_selectors(key: str, values) -> tuple[str, ...]:
 
 
 def _severity_map(key: str, value: dict) -> tuple[tuple[str, str], ...]:
-    from .rules import lookup
+    from ..rules import lookup
 
     for code, sev in value.items():
         if lookup(code) is None:

@@ -15,12 +15,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
-from .kb import KnowledgeBase, normalise
-from .kinds import classify
-from .model import Entry
-from .parse import parse_bytes
-from .refid import grammar
+from ..config.settings import Config
+from .index import KnowledgeBase, normalise
+from ..parse.kinds import classify
+from ..model import Entry
+from ..parse.scan import parse_bytes
+from ..parse.refid import grammar
 
 
 class ChangesError(Exception):

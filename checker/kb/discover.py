@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from .config import Config
-from .kb import KnowledgeBase
-from .kinds import classify
-from .model import Entry
-from .parse import parse_bytes
-from .refid import grammar
+from ..config.settings import Config
+from .index import KnowledgeBase
+from ..parse.kinds import classify
+from ..model import Entry
+from ..parse.scan import parse_bytes
+from ..parse.refid import grammar
 
 
 @dataclass

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 DEFAULT_DIR = ".sima-check-cache"
 LAYOUT = "v1"

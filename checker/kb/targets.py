@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
+from ..config.settings import Config
 
 
 class TargetError(Exception):

@@ -29,13 +29,13 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from . import cache as C
-from .config import Config
+from ..config.settings import Config
 from .engine import Result, check_each, display_prefix
-from .kb import KnowledgeBase
-from .load import discover, outside_entry, parse_file, read_bytes
-from .model import Entry, Finding, Heading
-from .targets import Target, selected
-from .text import decode
+from ..kb.index import KnowledgeBase
+from ..kb.discover import discover, outside_entry, parse_file, read_bytes
+from ..model import Entry, Finding, Heading
+from ..kb.targets import Target, selected
+from ..parse.text import decode
 
 PARALLEL_MIN = 100  # files of work per extra process before one pays (fork start-up ~10 ms)
 SPAWN_MIN = 3000  # the same where processes must be spawned (macOS, Windows: ~0.3 s each)

@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from .config import Config
-from .engine import active_rules, check_entry
-from .kb import KnowledgeBase, normalise
-from .load import Loaded, load
-from .model import Entry, Finding
-from .parse import parse_bytes
-from .refid import grammar
-from .rules.encoding import demojibake
-from .rules.size import _LOCATION, expected_location, total_lines_field
-from .text import BOM, _BREAK
+from ..config.settings import Config
+from ..run.engine import active_rules, check_entry
+from ..kb.index import KnowledgeBase, normalise
+from ..kb.discover import Loaded, load
+from ..model import Entry, Finding
+from ..parse.scan import parse_bytes
+from ..parse.refid import grammar
+from ..rules.encoding import demojibake
+from ..rules.size import _LOCATION, expected_location, total_lines_field
+from ..parse.text import BOM, _BREAK
 from .write import WriteError, atomic_write
 
 FIXABLE = ("SIMA101", "SIMA202", "SIMA203", "SIMA302", "SIMA602", "SIMA603", "SIMA604")

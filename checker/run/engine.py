@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .config import Config
-from .kb import KnowledgeBase
-from .model import Entry, Finding, Severity, line_context
-from .refid import grammar
-from .rules import RULES, Context, Rule, lookup
+from ..config.settings import Config
+from ..kb.index import KnowledgeBase
+from ..model import Entry, Finding, Severity, line_context
+from ..parse.refid import grammar
+from ..rules import RULES, Context, Rule, lookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES_HELP = (

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-from .model import Finding
+from ..model import Finding
 
 BASELINE_VERSION = 1
 FINGERPRINT_KEY = "simaCheck/v1"  # the SARIF partialFingerprints key

@@ -1,8 +1,8 @@
 """Rule documentation rendered from the rules' docstrings (for --list-rules, --explain, site)."""
 from __future__ import annotations
 
-from .rules import RULES, lookup
-from .rules.base import Rule
+from . import RULES, lookup
+from .base import Rule
 
 
 def rule_table() -> str:

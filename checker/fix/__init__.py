@@ -1,0 +1,1 @@
+"""Mechanical fixes: planning, applying and diffing them, atomic writes."""

@@ -1,0 +1,1 @@
+"""The knowledge base: discovery, the index of every file, reference resolution, targets, git changes."""

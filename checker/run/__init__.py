@@ -1,0 +1,1 @@
+"""Running the rules: the engine, the parallel cached pipeline, the cache, baselines."""
