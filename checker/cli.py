@@ -9,9 +9,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config.settings import Config, ConfigError, check_selectors, load as load_config
-from .run.engine import EXIT_CODES_HELP, EXIT_USAGE, Result, exit_code, run
-from .kb.targets import TargetError, plan, selected
+from .api import check
+from .config import Config, ConfigError, check_selectors, load as load_config
+from .kb.targets import Target, TargetError, plan, selected
+from .model import Report
+from .rules import FIXABLE
+from .run.engine import EXIT_CODES_HELP, EXIT_USAGE, exit_code
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
@@ -48,7 +51,26 @@ def fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-@click.command(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    """`sima-check [OPTIONS] [PATHS]` checks; `sima-check COMMAND ...` runs one of the writer's
+    commands. Anything that does not start with a command name is a check (a path named like
+    a command is given as `./new`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands:
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """sima-check: check, fix and publish a SIMAv4 knowledge base."""
+
+
+COMMANDS_HELP = "Commands: `sima-check check [PATHS]` is this check; see `sima-check COMMAND --help` for the others."
+
+
+@main.command("check", epilog=EXIT_CODES_HELP + "\n\n" + COMMANDS_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
@@ -60,7 +82,7 @@ def fail(message: str) -> None:
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal, unless NO_COLOR].")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Write the current findings to FILE as a baseline and exit 0.")
-@click.option("--fix", is_flag=True, help="Apply the fixes of the active rules (SIMA101, 202, 203, 302, 602, 603, 604), then report what remains.")
+@click.option("--fix", is_flag=True, help=f"Apply the fixes of the active rules ({', '.join([FIXABLE[0]] + [c[4:] for c in FIXABLE[1:]])}), then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print what --fix would change as a unified diff and write nothing; exit 1 if there is anything to fix.")
 @click.option("--changed-since", metavar="REF", help="Report only on files changed since the merge base of git REF and HEAD, and the files that reference them.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to parse and check with [default: auto, by CPUs and files].")
@@ -69,7 +91,7 @@ def fail(message: str) -> None:
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", expose_value=False, is_eager=True, callback=_explain, help="Show a rule's documentation and exit.")
 @click.version_option(__version__, prog_name="sima-check")
-def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, baseline_path, write_baseline, fix=False, show_diff=False, changed_since=None, jobs=None, cache_dir=".sima-check-cache", no_cache=False) -> None:
+def check_command(paths, fmt, output, fail_on, select, ignore, config_path, root, color, baseline_path, write_baseline, fix=False, show_diff=False, changed_since=None, jobs=None, cache_dir=".sima-check-cache", no_cache=False) -> None:
     """Check a SIMAv4 knowledge base (default: the configured root, `sima/`)."""
     try:
         config = load_config(Path(config_path) if config_path else None)
@@ -81,30 +103,18 @@ def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, 
         targets = plan(list(paths), config)
     except TargetError as exc:
         fail(str(exc))
-    result, patches = Result(), []
-    from .kb.discover import load
-
+    cache = None if no_cache else Path(cache_dir)
+    result, patches = Report(), []
     for target in targets:
-        if not (fix or show_diff or changed_since is not None):  # a plain check: parallel, cached
-            from .run.pipeline import check_target
-
-            part, io_errors = check_target(target, config, None if no_cache else Path(cache_dir), jobs)
-            part.io_errors = io_errors
-            result.merge(part)
-            _report_io_errors(target, io_errors)
-            continue
-        loaded = load(target.root, config)
-        only = selected(target, loaded.kb.entries)
-        if changed_since is not None:
-            only = _changed(changed_since, loaded, config, only)
-        if fix or show_diff:
-            loaded, fixes, failed = _fix(loaded, config, only, write=not show_diff)
+        if not (fix or show_diff or changed_since is not None):  # a plain check
+            part = check([target], config, jobs=jobs, cache=cache)
+        else:
+            part, fixes = _fix_or_select(target, config, jobs, cache, changed_since, fix, show_diff)
             patches += fixes
-            result.io_errors += failed
-        part = run(loaded.kb, config, target.root, only)
-        part.io_errors = loaded.io_errors
         result.merge(part)
-        _report_io_errors(target, loaded.io_errors)
+        for shown, reason in part.io_errors:
+            if shown:
+                click.echo(f"sima-check: error: {shown}: cannot read: {reason}", err=True)
     if write_baseline:
         _write_baseline(result, write_baseline)
     if known is not None:
@@ -115,10 +125,35 @@ def main(paths, fmt, output, fail_on, select, ignore, config_path, root, color, 
     sys.exit(exit_code(result, config.fail_on))
 
 
-def _report_io_errors(target, io_errors: list[tuple[str, str]]) -> None:
-    for rel, reason in io_errors:
-        shown = os.path.relpath(target.root / rel).replace(os.sep, "/")
-        click.echo(f"sima-check: error: {shown}: cannot read: {reason}", err=True)
+def _fix_or_select(target: Target, config: Config, jobs, cache, changed_since, fix: bool, show_diff: bool) -> tuple[Report, list]:
+    """`--changed-since` and `--fix`/`--diff` for one target: check with the parsed files kept,
+    narrow to the changed files and their dependents, fix, and report on the result."""
+    whole = Target(target.root) if changed_since is not None else target
+    report = check([whole], config, jobs=jobs, cache=cache, keep=True)
+    kb, checked = report.kbs[target.root], report.checked[target.root]
+    only = set(checked)
+    if changed_since is not None:
+        only &= _changed(changed_since, kb, checked, target.root, config)
+        if target.only is not None:
+            only &= selected(target, checked) or set()
+    fixes: list = []
+    if fix or show_diff:
+        from .fix.plan import apply, plan
+
+        fixes = plan({rel: checked[rel] for rel in only}, kb, target.root)
+        if fixes and show_diff:
+            overlay = {target.root / f.relpath: f.after.decode("utf-8") for f in fixes}
+            report = check([whole], config, jobs=jobs, overlay=overlay, keep=True)
+        elif fixes:
+            errors = apply(fixes, target.root)
+            for message in errors:
+                click.echo(f"sima-check: error: {message}", err=True)
+            n = len(fixes) - len(errors)
+            if n:
+                click.echo(f"sima-check: fixed {n} file{'' if n == 1 else 's'}", err=True)
+            report = check([whole], config, jobs=jobs, cache=cache, keep=True)
+            report.io_errors += [("", message) for message in errors]
+    return report.restrict(target.root, only), fixes
 
 
 def _apply_flags(config: Config, fail_on, select, ignore, root) -> Config:
@@ -146,7 +181,7 @@ def _read_baseline(path: str):
         fail(str(exc))
 
 
-def _write_baseline(result: Result, path: str) -> None:
+def _write_baseline(result: Report, path: str) -> None:
     from .run import baseline
 
     try:
@@ -158,7 +193,7 @@ def _write_baseline(result: Result, path: str) -> None:
     sys.exit(EXIT_USAGE if result.io_errors else 0)
 
 
-def _apply_baseline(result: Result, known, path: str) -> None:
+def _apply_baseline(result: Report, known, path: str) -> None:
     from .run import baseline
 
     result.findings, forgiven = baseline.apply(result.findings, known)
@@ -166,7 +201,7 @@ def _apply_baseline(result: Result, known, path: str) -> None:
         click.echo(f"sima-check: {forgiven} known finding{'' if forgiven == 1 else 's'} hidden by baseline {path}", err=True)
 
 
-def _append_step_summary(result: Result) -> None:
+def _append_step_summary(result: Report) -> None:
     """`--format github` in GitHub Actions: the full table goes to the job summary too."""
     from .reporters.github import step_summary
 
@@ -185,7 +220,7 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> None:
+def _emit(result: Report, fmt: str, output: str | None, color: bool | None) -> None:
     from .reporters import REPORTERS
 
     if fmt not in REPORTERS:
@@ -204,29 +239,16 @@ def _emit(result: Result, fmt: str, output: str | None, color: bool | None) -> N
         _append_step_summary(result)
 
 
-def _changed(ref: str, loaded, config: Config, only: set[str] | None) -> set[str]:
+def _changed(ref: str, kb, checked, root: Path, config: Config) -> set[str]:
     from .kb.changes import ChangesError, select as changed_files
 
     try:
-        chosen = changed_files(ref, loaded.kb, loaded.root, config)
+        return changed_files(ref, kb, {rel: c.entry for rel, c in checked.items()}, root, config)
     except ChangesError as exc:
         fail(f"--changed-since: {exc}")
-    return chosen if only is None else chosen & only
 
 
-def _fix(loaded, config: Config, only: set[str] | None, write: bool):
-    from .fix.plan import fix_loaded
-
-    loaded, fixes, errors = fix_loaded(loaded, config, only, write)
-    for message in errors:
-        click.echo(f"sima-check: error: {message}", err=True)
-    n = len(fixes) - len(errors)
-    if write and n:
-        click.echo(f"sima-check: fixed {n} file{'' if n == 1 else 's'}", err=True)
-    return loaded, fixes, [("", message) for message in errors]
-
-
-def _emit_diff(patches: list, output: str | None, result: Result, fail_on: str) -> None:
+def _emit_diff(patches: list, output: str | None, result: Report, fail_on: str) -> None:
     from .fix.plan import unified_diff
 
     text = unified_diff(patches)

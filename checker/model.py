@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import lru_cache
+from typing import Any, Iterable
 
 
 class Severity(IntEnum):
@@ -36,6 +37,7 @@ class Finding:
     message: str
     fixable: bool = field(default=False, compare=False)
     context: str = field(default="", compare=False, repr=False)  # line_context() of its line
+    relpath: str = field(default="", compare=False, repr=False)  # relative to the KB root ('' when unknown)
 
     def to_dict(self) -> dict:
         """The JSON shape of §9 of the catalogue."""
@@ -187,3 +189,100 @@ class Entry:
     def line_text(self, line: int) -> str:
         """Text of a 1-based line, '' when out of range."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What every check may know of a file other than its own: the KB index holds these, the cache
+    keeps them, and a rule sees nothing more of another file (no line numbers, no text)."""
+
+    relpath: str
+    kind: str
+    title: str | None = None
+    refid: str | None = None
+    headings: tuple[Heading, ...] = ()  # line 0: only level, text and slug count
+
+    @classmethod
+    def of(cls, entry: Entry) -> "Summary":
+        """The summary of a parsed file."""
+        return cls(entry.relpath, entry.kind, entry.title, entry.refid,
+                   tuple(Heading(h.level, h.text, 0, h.slug) for h in entry.headings))
+
+    @property
+    def name(self) -> str:
+        """The file name."""
+        return self.relpath.rsplit("/", 1)[-1]
+
+    @property
+    def directory(self) -> str:
+        """The directory relative to the root, '' for the root itself."""
+        return self.relpath.rsplit("/", 1)[0] if "/" in self.relpath else ""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One reported file as the check saw it: the parsed Entry and its resolved references
+    (`(Reference, Resolution)` pairs), kept when `api.check(keep=True)` asks."""
+
+    entry: Entry
+    resolved: tuple[tuple[Reference, Any], ...]
+    display: str  # the path as findings show it
+
+
+@dataclass
+class Report:
+    """Findings of one run and what was checked."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    entries_checked: int = 0
+    io_errors: list[tuple[str, str]] = field(default_factory=list)  # (display path, reason): command-line level
+    files: list[str] = field(default_factory=list)  # display paths of the files checked (junit)
+    kbs: dict[Any, Any] = field(default_factory=dict, repr=False)  # root Path -> KnowledgeBase
+    checked: dict[Any, dict[str, Checked]] = field(default_factory=dict, repr=False)  # root -> relpath -> Checked
+
+    def summary(self) -> dict[str, int]:
+        """Counts by severity name."""
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            counts[str(f.severity)] += 1
+        return counts
+
+    @classmethod
+    def combine(cls, parts: "Iterable[Report]") -> "Report":
+        """One Report from per-file ones, sorted like every other path (sorting once)."""
+        out = cls()
+        for part in parts:
+            out.findings.extend(part.findings)
+            out.files_checked += part.files_checked
+            out.entries_checked += part.entries_checked
+            out.files.extend(part.files)
+        out.findings.sort()
+        out.files.sort()
+        return out
+
+    def merge(self, other: "Report") -> None:
+        """Add another KB's (or file's) report."""
+        self.findings = sorted(self.findings + other.findings)
+        self.files_checked += other.files_checked
+        self.entries_checked += other.entries_checked
+        self.io_errors += other.io_errors
+        self.files = sorted(self.files + other.files)
+        self.kbs.update(other.kbs)
+        for root, files in other.checked.items():
+            self.checked.setdefault(root, {}).update(files)
+
+    def restrict(self, root: Any, relpaths: set[str]) -> "Report":
+        """This report cut down to some files of one root (`--changed-since`): their findings,
+        counts and file list; needs `checked` (a keep=True run)."""
+        kept = self.checked.get(root, {})
+        chosen = {rel: c for rel, c in kept.items() if rel in relpaths}
+        return Report(
+            findings=[f for f in self.findings if f.relpath in chosen],
+            files_checked=len(chosen),
+            entries_checked=sum(1 for c in chosen.values() if c.entry.kind == "entry"),
+            io_errors=list(self.io_errors),
+            files=sorted(c.display for c in chosen.values()),
+            kbs=dict(self.kbs),
+            checked={root: chosen},
+        )

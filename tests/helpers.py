@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dataclasses import dataclass
+
+from checker.api import check as api_check
 from checker.config import Config
-from checker.run.engine import run
+from checker.run.engine import check_parsed
 from checker.kb.index import KnowledgeBase
 from checker.parse.kinds import classify
 from checker.model import Entry, Finding
@@ -39,8 +42,9 @@ def findings(
     """Every finding for the file `name` holding `text`, in a KB made of it and `others`."""
     cfg = Config(**config)
     files = {name: text, **(others or {})}
-    kb = KnowledgeBase([parse(rel, body, cfg) for rel, body in files.items()])
-    return [f for f in run(kb, cfg, Path("."), only={name}).findings if f.path == name]
+    entries = [parse(rel, body, cfg) for rel, body in files.items()]
+    kb = KnowledgeBase(entries, settings=cfg)
+    return [f for f in check_parsed([e for e in entries if e.relpath == name], kb).findings if f.path == name]
 
 
 def check(
@@ -121,10 +125,39 @@ def resolutions(
     """(syntax, target, status, targets) for every reference of `name`, in order."""
     cfg = Config(**config)
     files = {name: text, **(others or {})}
-    kb = KnowledgeBase([parse(rel, body, cfg) for rel, body in files.items()])
-    entry = kb.entries[name]
+    entries = {rel: parse(rel, body, cfg) for rel, body in files.items()}
+    kb = KnowledgeBase(entries.values(), settings=cfg)
+    entry = entries[name]
     out = []
     for ref in entry.references:
         res = kb.resolve(ref, entry)
         out.append((ref.syntax, ref.target, res.status, res.targets))
     return out
+
+
+@dataclass
+class Loaded:
+    """A KB checked from disk with its files kept: the index, each file as checked, the root."""
+
+    kb: KnowledgeBase
+    checked: dict
+    root: Path
+    io_errors: list
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        """Every parsed file by relpath."""
+        return {rel: c.entry for rel, c in self.checked.items()}
+
+
+def load(root: Path, config: Config | None = None) -> Loaded:
+    """Check a KB root with `api.check(keep=True)`, in one process and without a cache."""
+    report = api_check([root], config or Config(), jobs=1, keep=True)
+    return Loaded(report.kbs[root], report.checked[root], root, report.io_errors)
+
+
+def in_memory(files: dict[str, str | bytes], config: Config | None = None) -> tuple[KnowledgeBase, list[Entry]]:
+    """The KB index and the parsed entries of `files` (relpath -> text)."""
+    cfg = config or Config()
+    entries = [parse(rel, body, cfg) for rel, body in files.items()]
+    return KnowledgeBase(entries, settings=cfg), entries

@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from checker.run import baseline
 from checker.cli import main
 from checker.config import Config
-from checker.run.engine import run
-from checker.kb.discover import load
+from checker.api import check
 from checker.model import Finding, Severity, line_context
 
 GUIDE = "# Guide.md\n\nIntro text.\n\nSee /sima/docs/Missing.md for more.\n\nAlso see /sima/docs/Gone.md here.\n"
@@ -96,8 +95,7 @@ def test_baseline_is_a_multiset(kb: Path) -> None:
 def test_engine_fingerprints_survive_a_line_shift(kb: Path) -> None:
     """The fingerprints of a real run do not change when lines move."""
     def prints() -> list[str]:
-        loaded = load(kb / "sima", Config())
-        return sorted(baseline.fingerprints(run(loaded.kb, Config(), kb / "sima", cwd=kb).findings))
+        return sorted(baseline.fingerprints(check([kb / "sima"], Config(), jobs=1, cwd=kb).findings))
 
     first = prints()
     guide(kb).write_text("\n\n\n" + GUIDE, encoding="utf-8")

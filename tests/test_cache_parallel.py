@@ -1,6 +1,6 @@
 """The fast path (parallel, cached) gives byte-identical output to the plain one.
 
-Plain means `--no-cache --jobs 1` and, one step further, `load()` + `engine.run()` with every
+Plain means `--no-cache --jobs 1` and, one step further, a reference check (`plain`) with every
 file fully in memory. Compared on the shipped KB, a generated KB with violations and the
 public corpus, cold and warm, with 1 to 3 processes, after edits, and with a damaged cache.
 """
@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from checker.run import cache as C
 from checker.cli import main
 from checker.config import Config
-from checker.run.engine import run
-from checker.kb.discover import load
+from checker.kb.discover import discover, outside_entry, read_bytes, parse_file
+from checker.kb.index import KnowledgeBase
+from checker.run.engine import check_parsed
 from checker.parse.refid import DEFAULT_PATTERNS, grammar
 from checker.parse.refs import _MENTION_HINT, may_cite, scan_line
 from checker.reporters import REPORTERS
@@ -51,14 +52,24 @@ def cli(cwd: Path, *args: str) -> tuple[int, str]:
 
 
 def plain(cwd: Path, root: str, fmt: str) -> str:
-    """The report of load() + run(): every file fully parsed, no cache, one process."""
+    """The report of a reference check: every file fully parsed into a KB of full summaries,
+    each checked in this process by the engine alone (no pipeline, no cache, no workers)."""
     old = os.getcwd()
     os.chdir(cwd)
     try:
         config = Config()
-        loaded = load(Path(root), config)
-        result = run(loaded.kb, config, Path(root))
-        result.io_errors = loaded.io_errors
+        markdown, other, outside = discover(Path(root), config)
+        entries, errors = [], []
+        for rel in markdown:
+            try:
+                entries.append(parse_file(rel, read_bytes(Path(root), rel), config))
+            except OSError as exc:
+                errors.append((rel, exc.strerror))
+        entries += [outside_entry(rel, config) for rel in outside]
+        entries.sort(key=lambda e: e.relpath)
+        kb = KnowledgeBase(entries, frozenset(other), frozenset(outside), config)
+        result = check_parsed(entries, kb, Path(root))
+        result.io_errors = errors
         return REPORTERS[fmt](result, colour=False)
     finally:
         os.chdir(old)
@@ -227,12 +238,13 @@ def test_indexes_need_only_paths_and_refids(generated: Path) -> None:
     """The fast path indexes stubs (path, kind, REF-ID) and unpickles skeletons lazily."""
     from checker.kb.index import KnowledgeBase
     from checker.model import Entry
-    from checker.run.pipeline import skeleton
+    from helpers import load
+    from checker.model import Summary
 
-    entries = list(load(generated / "sima", Config()).kb.entries.values())
-    full = KnowledgeBase([skeleton(e) for e in entries])
+    entries = list(load(generated / "sima", Config()).entries.values())
+    full = KnowledgeBase([Summary.of(e) for e in entries])
     stubs = KnowledgeBase([Entry(relpath=e.relpath, kind=e.kind, text="", lines=(), line_count=0, refid=e.refid) for e in entries])
-    assert {k: v for k, v in vars(full).items() if k != "entries"} == {k: v for k, v in vars(stubs).items() if k != "entries"}
+    assert {k: v for k, v in vars(full).items() if k != "summaries"} == {k: v for k, v in vars(stubs).items() if k != "summaries"}
 
 
 def test_a_dying_worker_falls_back_to_one_process(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:

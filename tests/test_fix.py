@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from checker.cli import main
 from checker.config import Config
 from checker.fix.plan import Doc, plan
-from checker.kb.discover import load
+from helpers import load
 from checker.parse.scan import parse_bytes
 from checker.fix.write import WriteError, atomic_write
 
@@ -351,16 +351,16 @@ def test_corpus_fix_is_idempotent_and_keeps_line_structure(tmp_path):
     shutil.copytree(CORPUS, root, symlinks=True)
     config = Config()
     loaded = load(root, config)
-    for entry_ in loaded.kb.entries.values():
+    for entry_ in loaded.entries.values():
         if not entry_.encoding_error and entry_.relpath not in loaded.kb.outside_links:
             assert Doc.of(entry_).encode() == (root / entry_.relpath).read_bytes()
-    fixes = plan(loaded.kb, root, config)
+    fixes = plan(loaded.checked, loaded.kb, root)
     assert fixes, "the corpus has stale Total Lines to fix"
     from checker.fix.plan import apply
 
     assert apply(fixes, root) == []
     again = load(root, config)
-    assert plan(again.kb, root, config) == []
+    assert plan(again.checked, again.kb, root) == []
 
 
 _PIECES = [

@@ -177,8 +177,9 @@ def test_sima_check_fix_repairs_the_example(rule: Rule):
     """A fixable rule's example is repaired by `--fix` (the engine's fixer, in memory)."""
     name, files = build(rule.example())
     config = Config()
-    kb = KnowledgeBase([parse(rel, body, config) for rel, body in files.items()])
-    after = fix_entry(kb.entries[name], kb, config)
+    entries = {rel: parse(rel, body, config) for rel, body in files.items()}
+    kb = KnowledgeBase(entries.values())
+    after = fix_entry(entries[name], kb, config)
     assert after is not None, f"--fix changes nothing in the {rule.code} example"
     assert rule.code not in codes(name, {**files, name: after})
 

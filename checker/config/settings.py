@@ -96,30 +96,17 @@ def _strings(key: str, value) -> tuple[str, ...]:
     return tuple(value)
 
 
-def check_selectors(key: str, values) -> tuple[str, ...]:
-    """Rule selectors (code, code prefix or name) that each match a rule; else ConfigError."""
-    from ..rules import RULES  # lazy: the rules import this module
-
-    for v in values:
-        up = v.upper()
-        if not any(r.name == v.lower() or (up.startswith("SIMA") and r.code.startswith(up)) for r in RULES):
-            raise ConfigError(f"`{key}`: `{v}` names no rule (see --list-rules)")
-    return tuple(values)
-
-
 def _severity_map(key: str, value: dict) -> tuple[tuple[str, str], ...]:
-    from ..rules import lookup
-
+    """Severity words checked here; that each key names a rule is the policy's check."""
     for code, sev in value.items():
-        if lookup(code) is None:
-            raise ConfigError(f"`{key}.{code}`: no such rule (see --list-rules)")
         if sev not in SEVERITY_WORDS:
             raise ConfigError(f"`{key}.{code}` must be one of {', '.join(SEVERITY_WORDS)}")
     return tuple(value.items())
 
 
 def from_mapping(data: dict, source: str = "<config>") -> Config:
-    """Validate a `[tool.sima-check]` table into a Config."""
+    """Validate the shape of a `[tool.sima-check]` table into a Config (rule selectors are
+    checked against the registry by `config.policy`; `config.from_mapping` does both)."""
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: [tool.sima-check] must be a table")
     values: dict = {"source": source}
@@ -141,7 +128,7 @@ def _convert(key: str, value) -> dict:
     if key == "fail-on" and value not in ("error", "warning", "info", "never"):
         raise ConfigError("`fail-on` must be one of error, warning, info, never")
     if key in ("select", "ignore"):
-        return {name: check_selectors(key, _strings(key, value))}
+        return {name: _strings(key, value)}
     if key in ("required-sections", "exclude"):
         return {name: _strings(key, value)}
     if key == "refid-patterns":
@@ -194,13 +181,14 @@ def _override(index: int, data) -> Override:
     return Override(
         paths=_strings(f"{where}.paths", data["paths"]),
         line_limit=data.get("line-limit"),
-        ignore=check_selectors(f"{where}.ignore", _strings(f"{where}.ignore", data.get("ignore", []))),
+        ignore=_strings(f"{where}.ignore", data.get("ignore", [])),
         severity=_severity_map(f"{where}.severity", data.get("severity", {})),
     )
 
 
 def load(path: Path | None = None, cwd: Path | None = None) -> Config:
-    """Config from an explicit file, else `.sima-check.toml`, else `pyproject.toml` in cwd."""
+    """Config from an explicit file, else `.sima-check.toml`, else `pyproject.toml` in cwd
+    (shapes validated; `config.load` validates rule selectors too)."""
     cwd = cwd or Path.cwd()
     if path is not None:
         return _load_file(Path(path), required=True)

@@ -20,7 +20,6 @@ from .index import KnowledgeBase, normalise
 from ..parse.kinds import classify
 from ..model import Entry
 from ..parse.scan import parse_bytes
-from ..parse.refid import grammar
 
 
 class ChangesError(Exception):
@@ -129,14 +128,15 @@ def old_versions(top: Path, base: str, paths: list[str]) -> dict[str, bytes]:
     return found
 
 
-def select(ref: str, kb: KnowledgeBase, root: Path, config: Config) -> set[str]:
-    """The KB relpaths `--changed-since REF` reports on: changed files and their dependents."""
+def select(ref: str, kb: KnowledgeBase, entries: dict[str, Entry], root: Path, config: Config) -> set[str]:
+    """The KB relpaths `--changed-since REF` reports on: changed files and their dependents
+    (`entries`: every parsed file of the KB, whose references say who depends on what)."""
     changes, top, base = changed(ref, root)
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
     prefix = "" if prefix == "." else prefix + "/"
     wanted = [c.old for c in changes if c.old and c.old.lower().endswith(".md")]
     olds = old_versions(top, base, [prefix + p for p in wanted])
-    g = grammar(config.refid_patterns)
+    g = kb.grammar
 
     def before(path: str) -> Entry | None:
         data = olds.get(prefix + path)
@@ -148,7 +148,7 @@ def select(ref: str, kb: KnowledgeBase, root: Path, config: Config) -> set[str]:
     touched: set[str] = set()  # files whose citers must be re-checked
     anchored: set[str] = set()  # files whose headings changed: citers with `#anchor` re-checked
     for c in changes:
-        now = kb.entries.get(c.path) if c.path else None
+        now = entries.get(c.path) if c.path else None
         if now is not None:
             chosen.add(c.path)
         was = before(c.old) if c.old and c.old.lower().endswith(".md") else None
@@ -166,11 +166,11 @@ def select(ref: str, kb: KnowledgeBase, root: Path, config: Config) -> set[str]:
             if [h.slug for h in was.headings] != [h.slug for h in now.headings]:
                 anchored.add(c.path)
     for rel in chosen.copy():
-        owner = kb.entries[rel].refid
+        owner = entries[rel].refid
         if owner:
             chosen.update(kb.by_refid.get(owner, ()))  # SIMA307 partners of a changed file
     folded = {normalise(n) for n in gone}
-    for rel, entry in kb.entries.items():
+    for rel, entry in entries.items():
         if rel not in chosen and _depends(entry, kb, gone, folded, old_ids, touched, anchored):
             chosen.add(rel)
     return chosen

@@ -1,4 +1,4 @@
-"""Discovery and reading: every `*.md` under the KB root, parsed once, into a KnowledgeBase.
+"""Discovery and reading: every `*.md` under the KB root, and how one file is read and parsed.
 
 Symlinked folders are not followed (no loops); a symlinked file is read only when it resolves
 inside the root. Nothing outside the root is ever opened.
@@ -8,25 +8,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..config.settings import Config
-from .index import KnowledgeBase
 from ..parse.kinds import classify
 from ..model import Entry
 from ..parse.scan import parse_bytes
 from ..parse.refid import grammar
-
-
-@dataclass
-class Loaded:
-    """A KB and the files that could not be read."""
-
-    kb: KnowledgeBase
-    root: Path
-    io_errors: list[tuple[str, str]] = field(default_factory=list)  # (relpath, reason)
 
 
 def discover(root: Path, config: Config) -> tuple[list[str], list[str], list[str]]:
@@ -36,10 +25,10 @@ def discover(root: Path, config: Config) -> tuple[list[str], list[str], list[str
     for dirpath, dirnames, filenames in _walk(root):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not _excluded(rel_dir + d, config))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not excluded(rel_dir + d, config))
         for name in filenames:
             rel = rel_dir + name
-            if name.startswith(".") or _excluded(rel, config):
+            if name.startswith(".") or excluded(rel, config):
                 continue
             if not name.lower().endswith(".md"):
                 other.append(rel)
@@ -79,7 +68,8 @@ def _walk(top: Path):
                 stack.append(path)
 
 
-def _excluded(rel: str, config: Config) -> bool:
+def excluded(rel: str, config: Config) -> bool:
+    """True when an `exclude` glob of the settings matches the path (or its folder)."""
     return any(fnmatchcase(rel, g) or fnmatchcase(rel + "/", g) for g in config.exclude)
 
 
@@ -100,24 +90,3 @@ def parse_file(rel: str, data: bytes, config: Config) -> Entry:
 def outside_entry(rel: str, config: Config) -> Entry:
     """The stand-in for a symlink leading outside the root: never read, only reported."""
     return Entry(relpath=rel, kind=classify(rel, config.kind_globs()), text="", lines=(), line_count=0)
-
-
-def read_entry(root: Path, rel: str, config: Config) -> Entry:
-    """Read and parse one file (raises OSError when it cannot be read)."""
-    return parse_file(rel, read_bytes(root, rel), config)
-
-
-def load(root: Path, config: Config) -> Loaded:
-    """Discover, read and parse every file of a KB root."""
-    markdown, other, outside = discover(root, config)
-    entries: list[Entry] = []
-    errors: list[tuple[str, str]] = []
-    for rel in markdown:
-        try:
-            entries.append(read_entry(root, rel, config))
-        except OSError as exc:
-            errors.append((rel, exc.strerror or str(exc)))
-    for rel in outside:
-        entries.append(outside_entry(rel, config))
-    kb = KnowledgeBase(entries, frozenset(other), frozenset(outside))
-    return Loaded(kb, root, errors)

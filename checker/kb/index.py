@@ -8,7 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from ..model import Entry, Reference
+from collections.abc import Iterable, Mapping
+
+from ..config.settings import Config
+from ..model import Entry, Reference, Summary
+from ..parse.refid import RefIdGrammar, grammar
 
 _NORM = re.compile(r"[\s_-]+")
 
@@ -36,15 +40,24 @@ class Resolution:
 
 
 class KnowledgeBase:
-    """All entries of one KB root, indexed once; resolution is pure lookup."""
+    """The index of one KB root: a Summary per Markdown file, indexed once by path, name,
+    folder and REF-ID; the KB owns its settings and REF-ID grammar. Resolution is pure lookup."""
 
     def __init__(
         self,
-        entries: list[Entry],
+        summaries: Iterable[Summary | Entry] = (),
         other_files: frozenset[str] = frozenset(),
         outside_links: frozenset[str] = frozenset(),
+        settings: Config | None = None,
+        lazy: Mapping[str, Summary] | None = None,
     ) -> None:
-        self.entries = {e.relpath: e for e in entries}
+        """Index `summaries` (parsed entries are summarised); `lazy`, when given, is what
+        `summaries` then answers with: a mapping that builds the full summaries on first use,
+        for an index made from stubs that hold only paths, kinds and REF-IDs."""
+        index = {s.relpath: (s if isinstance(s, Summary) else Summary.of(s)) for s in summaries}
+        self.summaries: Mapping[str, Summary] = index if lazy is None else lazy
+        self.settings = settings or Config()
+        self.grammar: RefIdGrammar = grammar(self.settings.refid_patterns)
         self.other_files = other_files  # non-Markdown files (images...) that links may target
         self.outside_links = outside_links  # symlinks leading out of the root: never read
         self.by_name: dict[str, list[str]] = defaultdict(list)
@@ -53,8 +66,8 @@ class KnowledgeBase:
         self.by_suffix: dict[str, list[str]] = defaultdict(list)
         self.by_refid: dict[str, list[str]] = defaultdict(list)
         self.by_dir: dict[str, list[str]] = defaultdict(list)
-        for rel in sorted(self.entries):
-            e = self.entries[rel]
+        for rel in sorted(index):
+            e = index[rel]
             name = e.name
             self.by_name[name].append(rel)
             self.by_norm_path[normalise(rel)].append(rel)
@@ -68,7 +81,7 @@ class KnowledgeBase:
         self._suggest_cache: dict[str, str | None] = {}
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.summaries)
 
     # -- resolution -------------------------------------------------------------------
 
@@ -95,7 +108,7 @@ class KnowledgeBase:
         return res
 
     def _check_anchor(self, anchor: str, res: Resolution) -> Resolution:
-        entry = self.entries.get(res.targets[0])
+        entry = self.summaries.get(res.targets[0])
         if entry is None or not anchor:
             return res
         # Slugs and suggestions are cached per target: a file with thousands of headings and
@@ -166,7 +179,7 @@ class KnowledgeBase:
         """`/support/tools/X.md`: an absolute path whose first folder is a top-level KB folder
         means "from the KB root" (`/etc/x.md`, `/home/me/x.md` stay outside)."""
         if not hasattr(self, "_top_dirs"):
-            self._top_dirs = {p.split("/", 1)[0] for p in (*self.entries, *self.other_files) if "/" in p}
+            self._top_dirs = {p.split("/", 1)[0] for p in (*self.summaries, *self.other_files) if "/" in p}
         return target.startswith("/") and target[1:].split("/", 1)[0] in self._top_dirs and "/" in target[1:]
 
     def _resolve_relative(self, target: str, source: Entry) -> Resolution:
@@ -177,11 +190,11 @@ class KnowledgeBase:
         joined = posixpath.normpath(posixpath.join(source.directory, target))
         if joined.startswith("../") or joined == "..":
             return Resolution("outside")
-        if joined in self.entries:
+        if joined in self.summaries:
             return Resolution("ok", (joined,))
         if not target.startswith((".", "/")):
             clean = posixpath.normpath(target)
-            if clean in self.entries:
+            if clean in self.summaries:
                 return Resolution("ok", (clean,))
             hits = self.by_suffix.get(clean)
             if hits:
@@ -193,7 +206,7 @@ class KnowledgeBase:
         return self._lookup(joined)
 
     def _lookup(self, rel: str) -> Resolution:
-        if rel in self.entries:
+        if rel in self.summaries:
             return Resolution("ok", (rel,))
         if rel.rstrip("/") in self.other_files or rel.rstrip("/") in self.by_dir:
             return Resolution("ok", ())
@@ -213,9 +226,7 @@ class KnowledgeBase:
         key = normalise(name)[:6]
         for norm_name, rels in self._prefix_index().get(key, {}).items():
             candidates.update(rels)
-        from ..parse.refid import grammar
-
-        refid = grammar().from_filename(name)
+        refid = self.grammar.from_filename(name)
         if refid:
             candidates.update(self.by_refid.get(refid, ()))
         best, best_score = None, 0.0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..run.engine import Result
+from ..model import Report
 from . import github, json_format, junit, sarif, text
 
 Reporter = Callable[..., str]

@@ -7,7 +7,7 @@ table for `$GITHUB_STEP_SUMMARY` (the CLI appends it there).
 """
 from __future__ import annotations
 
-from ..run.engine import Result
+from ..model import Report
 from ..model import Finding, Severity
 from .text import summary_line
 
@@ -36,7 +36,7 @@ def command(f: Finding) -> str:
     return f"::{COMMANDS[f.severity]} {props}::{escape_data(f.message)}"
 
 
-def hidden(result: Result) -> dict[str, int]:
+def hidden(result: Report) -> dict[str, int]:
     """Annotations per level that GitHub will not display for this step."""
     counts = {name: 0 for name in COMMANDS.values()}
     for f in result.findings:
@@ -44,7 +44,7 @@ def hidden(result: Result) -> dict[str, int]:
     return {name: max(0, n - SHOWN_PER_STEP) for name, n in counts.items()}
 
 
-def closing_line(result: Result) -> str:
+def closing_line(result: Report) -> str:
     """The summary line, and how many annotations GitHub leaves out."""
     over = hidden(result)
     total = sum(over.values())
@@ -59,7 +59,7 @@ def closing_line(result: Result) -> str:
     return line
 
 
-def render(result: Result, **_: object) -> str:
+def render(result: Report, **_: object) -> str:
     """Every finding as a workflow command, then a plain closing line."""
     lines = [command(f) for f in result.findings]
     lines.append(closing_line(result))
@@ -72,7 +72,7 @@ def _cell(text: str) -> str:
     return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
 
 
-def step_summary(result: Result) -> str:
+def step_summary(result: Report) -> str:
     """Markdown for `$GITHUB_STEP_SUMMARY`: every finding in a table, then the closing line."""
     head = ["## sima-check", ""]
     tail = ["", _cell(closing_line(result)), ""]

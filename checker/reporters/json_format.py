@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..run.engine import Result
+from ..model import Report
 
 
-def render(result: Result, **_: object) -> str:
+def render(result: Report, **_: object) -> str:
     """The JSON report, findings already sorted by path, line, column, code."""
     doc = {
         "version": 1,

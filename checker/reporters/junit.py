@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from ..run.engine import Result
+from ..model import Report
 from ..model import Finding
 
 # Characters XML 1.0 cannot carry at all, even escaped.
@@ -29,7 +29,7 @@ def _case(suite: ET.Element, f: Finding) -> None:
     failure.text = _xml(f"{f.path}:{f.line}:{f.column}: {f.code} {f.rule} [{f.severity}]\n{f.message}")
 
 
-def render(result: Result, **_: object) -> str:
+def render(result: Report, **_: object) -> str:
     """The JUnit XML document."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..run.baseline import FINGERPRINT_KEY, fingerprints
-from ..run.engine import Result
+from ..model import Report
 from ..model import Finding, Severity
 from ..rules import RULES
 from ..rules.base import Rule
@@ -61,7 +61,7 @@ def _result(f: Finding, fingerprint: str, index: dict[str, int]) -> dict:
     return out
 
 
-def document(result: Result) -> dict:
+def document(result: Report) -> dict:
     """The SARIF log as a dict."""
     index = {r.code: i for i, r in enumerate(RULES)}
     results = [_result(f, fp, index) for f, fp in zip(result.findings, fingerprints(result.findings))]
@@ -80,6 +80,6 @@ def document(result: Result) -> dict:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def render(result: Result, **_: object) -> str:
+def render(result: Report, **_: object) -> str:
     """The SARIF 2.1.0 log as JSON text."""
     return json.dumps(document(result), ensure_ascii=False, indent=2) + "\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..run.engine import Result
+from ..model import Report
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET, _BOLD = "\033[0m", "\033[1m"
@@ -18,7 +18,7 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def summary_line(result: Result) -> str:
+def summary_line(result: Report) -> str:
     """`5 files, 0 errors, 3 warnings, 10 infos`."""
     s = result.summary()
 
@@ -30,7 +30,7 @@ def summary_line(result: Result) -> str:
     )
 
 
-def render(result: Result, colour: bool = False, **_: object) -> str:
+def render(result: Report, colour: bool = False, **_: object) -> str:
     """One line per finding and a closing summary."""
     lines = []
     for f in result.findings:

@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     encoding, mojibake, line_endings, final_newline, filename_format,
 )
 
+FIXABLE: tuple[str, ...] = tuple(r.code for r in RULES if r.fixable)
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 
@@ -37,4 +38,4 @@ def lookup(code_or_name: str) -> Rule | None:
     return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
 
 
-__all__ = ["RULES", "BY_CODE", "BY_NAME", "Context", "Rule", "lookup"]
+__all__ = ["RULES", "FIXABLE", "BY_CODE", "BY_NAME", "Context", "Rule", "lookup"]

@@ -21,10 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from ..config.settings import Config
 from ..kb.index import KnowledgeBase, Resolution
-from ..model import Entry, Hit, Reference, Severity
-from ..parse.refid import RefIdGrammar, grammar
+from ..model import Entry, Finding, Hit, Reference, Severity
 
 ALL_KINDS = ("spec", "template", "index", "matrix", "doc", "entry")
 ENTRY = ("entry",)
@@ -47,16 +45,30 @@ def code_spans(text: str) -> list[str]:
 
 @dataclass
 class Context:
-    """What a rule may look at besides the entry: the KB, the settings, resolved references."""
+    """What a rule may look at besides the entry: the KB (which owns the settings and the REF-ID
+    grammar), the entry's resolved references and, for late rules, what the others found."""
 
     kb: KnowledgeBase
-    config: Config
     resolved: list[tuple[Reference, Resolution]] = field(default_factory=list)
     errors: list = field(default_factory=list)  # error findings of the entry (for SIMA204)
-    grammar: RefIdGrammar = field(default_factory=grammar)
+    suppressions: list = field(default_factory=list)  # (Suppression, used, unknown codes) for SIMA001
+    reason: str = ""  # why the file could not be read (SIMA606)
+
+    @property
+    def settings(self):
+        """The KB's validated settings."""
+        return self.kb.settings
+
+    @property
+    def grammar(self):
+        """The KB's REF-ID grammar."""
+        return self.kb.grammar
 
 
 CheckFn = Callable[[Entry, Context], Iterable[Hit]]
+FixFn = Callable[..., None]  # (doc, entry, findings of the rule, kb): edits the Doc in place
+STATES = ("text", "undecodable", "outside", "unreadable")  # what a file can be; rules say which they check
+LAST = 4  # the fix phase that runs only once the others change nothing (it counts the result)
 
 
 @dataclass(frozen=True)
@@ -67,9 +79,16 @@ class Rule:
     name: str
     severity: Severity
     kinds: tuple[str, ...]
-    fixable: bool
     check: CheckFn
-    late: bool = False  # runs after the other rules (needs their findings)
+    late: bool = False  # runs after the other rules and suppressions (needs their findings)
+    fix: FixFn | None = None  # its mechanical fix (`--fix`), defined beside the check
+    fix_phase: int = 0  # 0 in-line spans, 1 whole lines, 2 line endings, 3 lines added/removed, LAST
+    states: tuple[str, ...] = ("text",)  # the file states it checks (see STATES)
+
+    @property
+    def fixable(self) -> bool:
+        """The rule has a mechanical fix."""
+        return self.fix is not None
 
     @property
     def doc(self) -> str:
@@ -108,11 +127,13 @@ class Rule:
         return doc[:cut].strip()
 
 
-def rule(code: str, name: str, severity: Severity, kinds=ALL_KINDS, fixable: bool = False, late: bool = False):
-    """Decorator turning a check function into a Rule."""
+def rule(code: str, name: str, severity: Severity, kinds=ALL_KINDS, *, late: bool = False,
+         fix: FixFn | None = None, fix_phase: int = 0, states=("text",)):
+    """Decorator turning a check function into a Rule; `fix` is its fix hook, `fix_phase` when
+    it runs (see `Rule.fix_phase`), `states` the file states it checks."""
 
     def wrap(fn: CheckFn) -> Rule:
-        return Rule(code, name, severity, tuple(kinds), fixable, fn, late)
+        return Rule(code, name, severity, tuple(kinds), fn, late, fix, fix_phase, tuple(states))
 
     return wrap
 

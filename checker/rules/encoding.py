@@ -60,7 +60,7 @@ def demojibake(line: str) -> str | None:
     return None if MOJIBAKE.search(result) else result
 
 
-@rule("SIMA601", "encoding", Severity.ERROR, ALL_KINDS)
+@rule("SIMA601", "encoding", Severity.ERROR, ALL_KINDS, states=("text", "undecodable"))
 def encoding(entry: Entry, ctx: Context):
     """The file is not valid UTF-8 (or holds NUL bytes); the other rules are skipped for it.
 
@@ -82,7 +82,15 @@ def encoding(entry: Entry, ctx: Context):
         yield Hit(entry.encoding_error_line, 1, entry.encoding_error)
 
 
-@rule("SIMA602", "mojibake", Severity.WARNING, ALL_KINDS, fixable=True)
+def _fix_mojibake(doc, entry: Entry, found, kb) -> None:
+    """Repair each line whose cp1252 round trip is lossless."""
+    for f in found:
+        fixed = demojibake(doc.lines[f.line - 1])
+        if fixed is not None:
+            doc.lines[f.line - 1] = fixed
+
+
+@rule("SIMA602", "mojibake", Severity.WARNING, ALL_KINDS, fix=_fix_mojibake, fix_phase=1)
 def mojibake(entry: Entry, ctx: Context):
     """Text shows double-encoding signatures (`ðŸ`, `âœ`, `â€`, `Ã` + a continuation byte).
 
@@ -107,7 +115,13 @@ def mojibake(entry: Entry, ctx: Context):
                 yield Hit(i, m.start() + 1, f"mojibake `{m.group(0)}`: UTF-8 text decoded as Windows-1252{how}", fixable=lossless)
 
 
-@rule("SIMA603", "line-endings", Severity.WARNING, ALL_KINDS, fixable=True)
+def _fix_endings(doc, entry: Entry, found, kb) -> None:
+    """LF endings everywhere and no BOM."""
+    doc.bom = False
+    doc.ends = ["\n" if e else "" for e in doc.ends]
+
+
+@rule("SIMA603", "line-endings", Severity.WARNING, ALL_KINDS, fix=_fix_endings, fix_phase=2)
 def line_endings(entry: Entry, ctx: Context):
     """CRLF or lone CR line endings, or a UTF-8 byte-order mark.
 
@@ -131,7 +145,13 @@ def line_endings(entry: Entry, ctx: Context):
         yield Hit(entry.cr_lines[0], 1, f"{n} line(s) end in a lone CR; use LF")
 
 
-@rule("SIMA604", "final-newline", Severity.INFO, ALL_KINDS, fixable=True)
+def _fix_final_newline(doc, entry: Entry, found, kb) -> None:
+    """Terminate the last line with the file's own line ending."""
+    if doc.ends and doc.ends[-1] == "":
+        doc.ends[-1] = doc.newline()
+
+
+@rule("SIMA604", "final-newline", Severity.INFO, ALL_KINDS, fix=_fix_final_newline, fix_phase=2)
 def final_newline(entry: Entry, ctx: Context):
     """The last line is not terminated by a newline.
 

@@ -5,6 +5,7 @@ import datetime
 import re
 
 from ..model import Entry, Hit, Severity
+from ..parse.doc import encodable
 from .base import ALL_KINDS, ENTRY, Context, rule
 
 DATE_KEYS = ("date", "last updated", "updated")
@@ -15,6 +16,9 @@ _SEMVER = re.compile(r"\d+\.\d+\.\d+\Z")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\s+\(.*\))?\Z")
 _SUBTITLE = re.compile(r"(?:\s+[-–—:|]\s+.*|\s+\(.*\))?\Z")  # `X.md - Subtitle`, `X.md (Project)`
 _PRIORITY = re.compile(r"(?:([^\w\s]+)\s*)?(critical|high|medium|low)\Z", re.IGNORECASE)
+# `((?:.*[^ \t])?)` is what `(.*?)` took before `[ \t]*\Z`, without its quadratic retries.
+_TITLE = re.compile(r"#[ \t]+((?:File:[ \t]*)?)((?:.*[^ \t])?)[ \t]*\Z", re.IGNORECASE)
+_NAMED = re.compile(r"(.*?\.md)((?:\s+[-–—:|]\s+.*)?)\Z", re.IGNORECASE)
 
 
 def expected_title(entry: Entry) -> str:
@@ -22,7 +26,38 @@ def expected_title(entry: Entry) -> str:
     return f"# {entry.name}"
 
 
-@rule("SIMA101", "title-filename", Severity.ERROR, ENTRY, fixable=True)
+def _fold(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _fix_title(doc, entry: Entry, found, kb) -> None:
+    """Rewrite the H1 to name this file (a descriptive title stays as its subtitle), or insert one."""
+    first, name = entry.front_matter_lines, entry.name
+    line = doc.lines[first] if first < len(doc.lines) else None
+    if not encodable(name):
+        return  # an undecodable file name cannot be written into UTF-8 text
+    if line is None:
+        doc.insert(first, [f"# {name}"])
+    elif line.startswith("#") and _TITLE.match(line):
+        m = _TITLE.match(line)
+        named = _NAMED.match(m.group(2))
+        if named:
+            doc.lines[first] = f"# {m.group(1)}{name}{named.group(2)}"
+        elif _fold(m.group(2)) in ("", _fold(name[:-3])):  # `# GATE-01: Gateway Layer` in GATE-01_Gateway-Layer.md
+            doc.lines[first] = f"# {name}"
+        else:
+            doc.lines[first] = f"# {name} - {m.group(2)}"
+    elif not line.strip():
+        k = next((i for i in range(first, len(doc.lines)) if doc.lines[i].strip()), None)
+        if k is not None and doc.lines[k].startswith("# "):
+            del doc.lines[first:k], doc.ends[first:k]  # blank lines above the title
+        else:
+            doc.insert(first, [f"# {name}"])
+    else:
+        doc.insert(first, [f"# {name}", ""])
+
+
+@rule("SIMA101", "title-filename", Severity.ERROR, ENTRY, fix=_fix_title, fix_phase=3)
 def title_filename(entry: Entry, ctx: Context):
     """Line 1 (after any front matter) must be `# <file name>` or `# File: <file name>`.
 
@@ -73,7 +108,7 @@ def header_field_missing(entry: Entry, ctx: Context):
     """
     present = {f.key for f in entry.fields if f.in_header}
     line = entry.title_line or min(entry.front_matter_lines + 1, max(1, len(entry.lines)))
-    for label in ctx.config.required_for(entry.kind):
+    for label in ctx.settings.required_for(entry.kind):
         key = label.lower()
         if key in present or (key == "date" and present.intersection(DATE_KEYS)):
             continue
@@ -220,7 +255,7 @@ def priority_emoji(entry: Entry, ctx: Context):
 
         Header: `**Priority:** 🟠 High`
     """
-    legend = dict(ctx.config.priority_legend)
+    legend = dict(ctx.settings.priority_legend)
     for f in entry.fields:
         if not (f.in_header and f.key == "priority"):
             continue

@@ -41,7 +41,7 @@ def keywords_count(entry: Entry, ctx: Context):
         Keywords: `lambda, cold start, snapstart, memory`
     """
     n = len(entry.keywords)
-    low, high = ctx.config.keywords_min, ctx.config.keywords_max
+    low, high = ctx.settings.keywords_min, ctx.settings.keywords_max
     if n and not low <= n <= high:
         first = entry.keywords[0]
         yield Hit(first.line, first.column, f"{n} keyword{'' if n == 1 else 's'}; use {low} to {high}")

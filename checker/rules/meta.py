@@ -9,7 +9,8 @@ from .base import ALL_KINDS, Context, rule
 def unused_suppression(entry: Entry, ctx: Context):
     """An inline `sima-check: disable` comment suppresses nothing, or names no known rule.
 
-    The engine reports these after applying suppressions; this function documents the rule.
+    A late rule: it runs after the engine has applied the suppressions and recorded which
+    of them matched a finding.
 
     Why: a stale suppression hides the next real problem of that kind.
 
@@ -20,4 +21,8 @@ def unused_suppression(entry: Entry, ctx: Context):
 
         Body: `No reference on this line.`
     """
-    return ()
+    for s, used, unknown in ctx.suppressions:
+        if unknown:
+            yield Hit(s.line, 1, f"suppression names unknown rule(s): {', '.join(unknown)}")
+        elif not used:
+            yield Hit(s.line, 1, f"suppression of {', '.join(s.codes)} matches no finding; remove it")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Hit, Severity
-from .base import ALL_KINDS, Context, rule
+from .base import ALL_KINDS, LAST, Context, rule
 
 _NUMBER = re.compile(r"\d+")
 _CLAIM = re.compile(r"≤|<=|(?:within|under)\s+(?:the\s+)?(?:[\w.]+\s+)?limit|compliant", re.IGNORECASE)
@@ -51,12 +51,23 @@ def line_limit(entry: Entry, ctx: Context):
 
     Fix: split the entry in two, each with its own REF-ID, and cross-reference them.
     """
-    limit = ctx.config.line_limit_for(entry.relpath)
+    limit = ctx.settings.line_limit_for(entry.relpath)
     if entry.line_count > limit:
         yield Hit(limit + 1 + entry.front_matter_lines, 1, f"file has {entry.line_count} lines; the limit is {limit}")
 
 
-@rule("SIMA202", "footer-total-lines", Severity.WARNING, fixable=True)
+def _fix_total_lines(doc, entry: Entry, found, kb) -> None:
+    """Write the real count; runs last, once the other fixes are stable, so it counts the result."""
+    f = total_lines_field(entry)
+    if f is None:
+        return
+    line = doc.lines[f.line - 1]
+    m = _NUMBER.search(line, max(f.column - 1, 0))
+    if m:
+        doc.lines[f.line - 1] = line[: m.start()] + str(entry.line_count) + line[m.end() :]
+
+
+@rule("SIMA202", "footer-total-lines", Severity.WARNING, fix=_fix_total_lines, fix_phase=LAST)
 def footer_total_lines(entry: Entry, ctx: Context):
     """A declared `**Total Lines:** N` (or `**Lines:** N`) differs from the real count.
 
@@ -81,13 +92,29 @@ def footer_total_lines(entry: Entry, ctx: Context):
     declared = int(_NUMBER.match(f.value).group(0))
     if declared == entry.line_count:
         return
-    limit = ctx.config.line_limit_for(entry.relpath)
+    limit = ctx.settings.line_limit_for(entry.relpath)
     escalate = bool(_CLAIM.search(f.value)) and entry.line_count > limit
     claim = f"; it claims to be within {limit} lines" if escalate else ""
     yield Hit(f.line, f.column, f"declares {declared} lines but the file has {entry.line_count}{claim}", escalate)
 
 
-@rule("SIMA203", "footer-location", Severity.WARNING, fixable=True)
+def _fix_location(doc, entry: Entry, found, kb) -> None:
+    """Rewrite each stale `**Location:**` to the file's directory, keeping its spelling."""
+    for f in found:
+        m = _LOCATION.match(doc.lines[f.line - 1], f.column - 1)
+        if not m:
+            continue
+        declared = m.group(1)
+        if not m.group(0).endswith("`"):
+            declared = declared.split()[0] if declared.split() else declared
+        declared = declared.rstrip()
+        want = expected_location(entry)
+        if not declared.endswith("/") and want != "/sima/":
+            want = want.rstrip("/")
+        doc.replace(f.line, m.start(1), m.start(1) + len(declared), want)
+
+
+@rule("SIMA203", "footer-location", Severity.WARNING, fix=_fix_location)
 def footer_location(entry: Entry, ctx: Context):
     """A declared `**Location:** `/sima/<dir>/`` is not the file's real directory.
 

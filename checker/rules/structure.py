@@ -26,7 +26,7 @@ def section_missing(entry: Entry, ctx: Context):
     """
     keys = [section_key(h.text) for h in entry.headings if h.level == 2]
     line = entry.title_line or 1
-    for name in ctx.config.required_sections:
+    for name in ctx.settings.required_sections:
         want = section_key(name)
         alt = want.replace("-", " ")
         if not any(k.startswith(want) or k.startswith(alt) for k in keys):

@@ -1,8 +1,14 @@
 """Cross-reference rules (SIMA3xx): every path, file name, link and REF-ID must resolve."""
 from __future__ import annotations
 
+import re
+from urllib.parse import quote, unquote
+
+from ..kb.index import normalise
 from ..model import Entry, Hit, Severity
 from .base import Context, hits_for, rule
+
+_LINK_TARGET = re.compile(r"<([^>\n]*)>|([^)\s]*)")
 
 
 def _did_you_mean(suggestion: str | None) -> str:
@@ -35,7 +41,70 @@ def xref_unresolved(entry: Entry, ctx: Context):
         yield Hit(ref.line, ref.column, f"`{ref.target}` does not resolve to any file{_did_you_mean(res.suggestion)}")
 
 
-@rule("SIMA302", "xref-near-miss", Severity.ERROR, fixable=True)
+def respell(written: str, target: str, encoded: bool, angle: bool) -> str | None:
+    """`written` with each path segment spelt as in `target`; prefixes (`../`, `/sima/`) kept."""
+    prefix = ""
+    if written.lower().startswith("/sima/"):
+        prefix, written = written[:6], written[6:]
+    segs, want = written.split("/"), target.split("/")
+    j = len(want) - 1
+    for i in range(len(segs) - 1, -1, -1):
+        seg = segs[i]
+        if seg in ("", ".", ".."):
+            break
+        plain = unquote(seg) if encoded else seg
+        if j < 0 or normalise(plain) != normalise(want[j]):
+            return None
+        if plain != want[j]:
+            segs[i] = _encode_like(seg, want[j], angle) if encoded else want[j]
+        j -= 1
+    return prefix + "/".join(segs)
+
+
+def _encode_like(old: str, new: str, angle: bool) -> str:
+    """A link segment percent-encoded when the old one was (or when it must be)."""
+    if "%" in old or (not angle and any(c in new for c in " ()<>%#")):
+        return quote(new, safe="!$&'*+,;=:@~")
+    return new
+
+
+def reference_span(line: str, ref, new_path) -> tuple[int, int, str] | None:
+    """The edit that rewrites the path of `ref` on its line: `new_path(written, encoded, angle)`
+    gives the new spelling (None: leave it)."""
+    if ref.syntax == "link":
+        m = _LINK_TARGET.match(line, ref.column - 1)
+        if not m:
+            return None
+        angle = m.group(1) is not None
+        start = m.start(1) if angle else m.start(2)
+        path = (m.group(1) if angle else m.group(2)).split("#", 1)[0]
+        new = new_path(path, True, angle)
+        return (start, start + len(path), new) if new else None
+    written = ref.target
+    start = line.find(written, ref.column - 1)
+    if start < 0:
+        return None
+    new = new_path(written, False, True)
+    return (start, start + len(written), new) if new else None
+
+
+def _fix_near_miss(doc, entry: Entry, found, kb) -> None:
+    """Spell each near-miss reference exactly as its target's path, in the citer's own syntax."""
+    refs = {(r.line, r.column): r for r in entry.references}
+    for f in found:
+        ref = refs.get((f.line, f.column))
+        if ref is None:
+            continue
+        res = kb.resolve(ref, entry)
+        if res.status != "near" or len(res.targets) != 1:
+            continue
+        target = res.targets[0]
+        edit = reference_span(doc.lines[f.line - 1], ref, lambda w, enc, angle: respell(w, target, enc, angle))
+        if edit:
+            doc.replace(f.line, *edit)
+
+
+@rule("SIMA302", "xref-near-miss", Severity.ERROR, fix=_fix_near_miss)
 def xref_near_miss(entry: Entry, ctx: Context):
     """A reference resolves only after folding case, whitespace and `_`/`-` runs.
 
@@ -123,7 +192,7 @@ def xref_anchor(entry: Entry, ctx: Context):
         yield Hit(ref.line, ref.column, f"`#{ref.anchor}` is not a heading of `{res.target}`{_did_you_mean(res.suggestion and '#' + res.suggestion)}")
 
 
-@rule("SIMA306", "xref-outside-root", Severity.ERROR)
+@rule("SIMA306", "xref-outside-root", Severity.ERROR, states=("text", "outside"))
 def xref_outside_root(entry: Entry, ctx: Context):
     """A reference escapes the KB root (`../../etc/passwd`, absolute host paths).
 

@@ -1,16 +1,14 @@
-"""Run the rules over a KB: severity, select/ignore, suppressions, sorting, exit code."""
+"""Run the rules over one file against the KB: policy, suppressions, late rules, the exit code."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..config.settings import Config
+from ..config.policy import Policy, compile_policy
 from ..kb.index import KnowledgeBase
-from ..model import Entry, Finding, Severity, line_context
-from ..parse.refid import grammar
-from ..rules import RULES, Context, Rule, lookup
+from ..model import Checked, Entry, Finding, Report, Severity, line_context
+from ..rules import Context, lookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES_HELP = (
@@ -19,33 +17,7 @@ EXIT_CODES_HELP = (
 )
 
 
-@dataclass
-class Result:
-    """Findings of one run and what was checked."""
-
-    findings: list[Finding] = field(default_factory=list)
-    files_checked: int = 0
-    entries_checked: int = 0
-    io_errors: list[tuple[str, str]] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # display paths of the files checked (junit)
-
-    def summary(self) -> dict[str, int]:
-        """Counts by severity name."""
-        counts = {"error": 0, "warning": 0, "info": 0}
-        for f in self.findings:
-            counts[str(f.severity)] += 1
-        return counts
-
-    def merge(self, other: "Result") -> None:
-        """Add another KB's result (several roots in one run)."""
-        self.findings = sorted(self.findings + other.findings)
-        self.files_checked += other.files_checked
-        self.entries_checked += other.entries_checked
-        self.io_errors += other.io_errors
-        self.files = sorted(self.files + other.files)
-
-
-def exit_code(result: Result, fail_on: str) -> int:
+def exit_code(result: Report, fail_on: str) -> int:
     """The exit-code contract: 2 on I/O errors, 1 on findings at or above `fail_on`, else 0."""
     if result.io_errors:
         return EXIT_USAGE
@@ -55,76 +27,44 @@ def exit_code(result: Result, fail_on: str) -> int:
     return EXIT_FINDINGS if any(f.severity >= floor for f in result.findings) else EXIT_OK
 
 
-def _matches(rule: Rule, selectors: Iterable[str]) -> bool:
-    for s in selectors:
-        s_up = s.upper()
-        if rule.name == s.lower() or (s_up.startswith("SIMA") and rule.code.startswith(s_up)):
-            return True
-    return False
-
-
-def active_rules(config: Config) -> list[Rule]:
-    """Rules left after --select/--ignore and severity `off`."""
-    rules = [r for r in RULES if not config.select or _matches(r, config.select)]
-    rules = [r for r in rules if not _matches(r, config.ignore)]
-    return [r for r in rules if _severity_override(r, config.severity) != "off"]
-
-
-def _severity_override(rule: Rule, table: tuple[tuple[str, str], ...]) -> str | None:
-    for key, value in table:
-        if lookup(key) is rule:
-            return value
-    return None
-
-
-def _severity(rule: Rule, escalate: bool, config: Config, relpath: str) -> Severity | None:
-    table = config.severity
-    for o in config.overrides:
-        if o.matches(relpath):
-            table = table + o.severity
-    chosen = None
-    for key, value in table:
-        if lookup(key) is rule:
-            chosen = value
-    if chosen == "off":
-        return None
-    if chosen:
-        return Severity.parse(chosen)
-    return Severity.ERROR if escalate else rule.severity
-
-
-def check_entry(entry: Entry, kb: KnowledgeBase, config: Config, rules: list[Rule], display: str) -> list[Finding]:
-    """All findings for one entry, suppressions applied."""
-    ctx = Context(kb=kb, config=config, grammar=grammar(config.refid_patterns))
+def state_of(entry: Entry, kb: KnowledgeBase) -> str:
+    """What the file is for the rules: text, undecodable, or a stand-in for an outside symlink."""
     if entry.encoding_error:
-        chosen = [r for r in rules if r.code == "SIMA601"]
-    elif entry.relpath in kb.outside_links:
-        chosen = [r for r in rules if r.code == "SIMA306"]
-    else:
-        chosen = rules
+        return "undecodable"
+    if entry.relpath in kb.outside_links:
+        return "outside"
+    return "text"
+
+
+def check_entry(entry: Entry, kb: KnowledgeBase, policy: Policy, display: str, rules=None) -> tuple[list[Finding], list]:
+    """All findings for one entry, suppressions applied, and its resolved references."""
+    ctx = Context(kb=kb)
+    state = state_of(entry, kb)
+    here = policy.for_path(entry.relpath)
+    chosen = [r for r in (policy.rules if rules is None else rules)
+              if state in r.states and entry.kind in r.kinds and r.code not in here.ignored]
+    if state == "text":
         ctx.resolved = [(ref, kb.resolve(ref, entry)) for ref in entry.references]
-    ignored = {r.code for o in config.overrides if o.matches(entry.relpath) for r in RULES if _matches(r, o.ignore)}
     findings: list[Finding] = []
     for late in (False, True):
+        if late:
+            findings = _suppress(entry, findings, ctx)
+            ctx.errors = [f for f in findings if f.severity is Severity.ERROR]
         for rule in chosen:
-            if rule.late != late or entry.kind not in rule.kinds or rule.code in ignored:
+            if rule.late != late:
                 continue
-            if late:
-                ctx.errors = [f for f in findings if f.severity is Severity.ERROR]
             for hit in rule.check(entry, ctx):
-                severity = _severity(rule, hit.escalate, config, entry.relpath)
+                severity = here.severity(rule, hit.escalate)
                 if severity is None:
                     continue
                 fixable = rule.fixable if hit.fixable is None else hit.fixable
                 findings.append(Finding(display, hit.line, hit.column, rule.code, rule.name, severity, hit.message, fixable,
-                                        line_context(entry.line_text(hit.line))))
-        if not late:
-            findings = _suppress(entry, findings, display, config, rules)
-    return findings
+                                        line_context(entry.line_text(hit.line)), entry.relpath))
+    return findings, ctx.resolved
 
 
-def _suppress(entry: Entry, findings: list[Finding], display: str, config: Config, rules: list[Rule]) -> list[Finding]:
-    """Drop suppressed findings; report suppressions that matched nothing (SIMA001)."""
+def _suppress(entry: Entry, findings: list[Finding], ctx: Context) -> list[Finding]:
+    """Drop suppressed findings; record for SIMA001 which suppressions matched nothing."""
     if not entry.suppressions:
         return findings
     # The first suppression covering (line, code): indexed, not a scan per finding, which is
@@ -147,19 +87,7 @@ def _suppress(entry: Entry, findings: list[Finding], display: str, config: Confi
             kept.append(f)
         else:
             used.add(hit)
-    meta = lookup("SIMA001")
-    if meta in rules:
-        for i, s in enumerate(entry.suppressions):
-            unknown = [c for c in s.codes if lookup(c) is None]
-            if unknown:
-                msg = f"suppression names unknown rule(s): {', '.join(unknown)}"
-            elif i not in used:
-                msg = f"suppression of {', '.join(s.codes)} matches no finding; remove it"
-            else:
-                continue
-            sev = _severity(meta, False, config, entry.relpath)
-            if sev is not None:
-                kept.append(Finding(display, s.line, 1, meta.code, meta.name, sev, msg, False, line_context(entry.line_text(s.line))))
+    ctx.suppressions = [(s, i in used, [c for c in s.codes if lookup(c) is None]) for i, s in enumerate(entry.suppressions)]
     return kept
 
 
@@ -174,30 +102,25 @@ def display_prefix(root: Path, cwd: Path | None = None) -> str:
     return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
 
-def run(kb: KnowledgeBase, config: Config, root: Path, only: set[str] | None = None, cwd: Path | None = None) -> Result:
-    """Check every entry of the KB (or just `only`, against the whole KB)."""
-    chosen = (kb.entries[rel] for rel in sorted(kb.entries) if only is None or rel in only)
-    return check_entries(chosen, kb, config, root, cwd)
-
-
-def check_entries(entries: Iterable[Entry], kb: KnowledgeBase, config: Config, root: Path, cwd: Path | None = None) -> Result:
-    """Check these entries, in this order, against `kb`."""
-    result = Result()
-    for one in check_each(entries, kb, config, root, cwd):
-        result.files_checked += one.files_checked
-        result.files += one.files
-        result.entries_checked += one.entries_checked
-        result.findings += one.findings
-    result.findings.sort()
-    return result
-
-
-def check_each(entries: Iterable[Entry], kb: KnowledgeBase, config: Config, root: Path, cwd: Path | None = None) -> Iterator[Result]:
-    """One Result per entry (the fast path caches them per file and passes a KB of
-    skeletons; see pipeline.py)."""
-    rules = active_rules(config)
+def check_each(entries: Iterable[Entry], kb: KnowledgeBase, policy: Policy, root: Path, cwd: Path | None = None, keep: bool = False) -> Iterator[tuple[Report, Checked | None]]:
+    """One Report per entry, and (with keep) the entry as checked."""
     prefix = display_prefix(root, cwd)
     for entry in entries:
         shown = printable(prefix + entry.relpath)
-        findings = sorted(check_entry(entry, kb, config, rules, shown))
-        yield Result(findings=findings, files_checked=1, entries_checked=int(entry.kind == "entry"), files=[shown])
+        findings, resolved = check_entry(entry, kb, policy, shown)
+        one = Report(findings=sorted(findings), files_checked=1, entries_checked=int(entry.kind == "entry"), files=[shown])
+        yield one, (Checked(entry, tuple(resolved), shown) if keep else None)
+
+
+def check_parsed(entries: Iterable[Entry], kb: KnowledgeBase, root: Path = Path("."), cwd: Path | None = None, keep: bool = False) -> Report:
+    """Check already parsed entries against `kb` in this process: the pipeline's check stage
+    alone, for callers that hold the parsed files (in-memory KBs, tests)."""
+    parts, checked = [], {}
+    for one, seen in check_each(entries, kb, compile_policy(kb.settings), root, cwd, keep):
+        parts.append(one)
+        if seen is not None:
+            checked[seen.entry.relpath] = seen
+    report = Report.combine(parts)
+    if keep:
+        report.kbs[root], report.checked[root] = kb, checked
+    return report

@@ -63,9 +63,10 @@ def anchor_id(entry: Entry) -> str:
     return "cmp-" + (slug or hashlib.sha1(base.encode("utf-8", "replace")).hexdigest()[:10])
 
 
-def entry_label(entry: Entry) -> tuple[str, str]:
-    """(REF-ID or file name, readable title) for display, the same title as the entry's page."""
-    return entry.refid or entry.name, entry_title(entry)
+def entry_label(entry: Entry, grammar=None) -> tuple[str, str]:
+    """(REF-ID or file name, readable title) for display, the same title as the entry's page
+    (`grammar`: the KB's REF-ID grammar, which the title leaves out of the file name)."""
+    return entry.refid or entry.name, entry_title(entry, grammar)
 
 
 def _cell_html(cell: Cell | None, pattern: Pattern, href: str) -> str:
@@ -106,9 +107,9 @@ def comparison_table(pset: PatternSet, page_url: str) -> str:
     ])
 
 
-def entry_comparison_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
+def entry_comparison_html(entry: Entry, pset: PatternSet, page_url: str, grammar=None) -> str:
     """One entry: heading linking to its page, the comparison table, then the selector."""
-    ident, title = entry_label(entry)
+    ident, title = entry_label(entry, grammar)
     heading = f"{ident} \u00b7 {title}" if title and title != ident else ident
     parts = [
         f'<section class="sima-comparison-entry" id="{_e(anchor_id(entry))}">',
@@ -202,13 +203,13 @@ def selector_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
     ])
 
 
-def pattern_index_html(items: list[tuple[Entry, PatternSet, str]]) -> str:
+def pattern_index_html(items: list[tuple[Entry, PatternSet, str]], grammar=None) -> str:
     """The KB-wide list: every pattern with its qualifier and entry, sorted by name."""
     rows = []
     flat = [(p, e, url) for e, ps, url in items for p in ps.patterns]
     flat.sort(key=lambda t: (t[0].name.casefold(), t[1].refid or t[1].relpath, t[0].heading_line))
     for p, e, url in flat:
-        ident, title = entry_label(e)
+        ident, title = entry_label(e, grammar)
         rows.append(
             "<tr>"
             f'<td><a href="{_e(_href(url, p.slug))}">{_e(p.name)}</a></td>'
@@ -230,7 +231,7 @@ def pattern_index_html(items: list[tuple[Entry, PatternSet, str]]) -> str:
     ])
 
 
-def comparison_page(items: list[tuple[Entry, PatternSet, str]], title: str = "Pattern comparison") -> str:
+def comparison_page(items: list[tuple[Entry, PatternSet, str]], title: str = "Pattern comparison", grammar=None) -> str:
     """The page body (Markdown with raw HTML blocks): intro, pattern list, one block per entry.
 
     Entries without patterns are left out; the rest are ordered by path."""
@@ -252,11 +253,11 @@ def comparison_page(items: list[tuple[Entry, PatternSet, str]], title: str = "Pa
         "",
         "## All patterns",
         "",
-        pattern_index_html(kept),
+        pattern_index_html(kept, grammar),
         "",
         "## Compared by entry",
         "",
     ]
     for entry, pset, url in kept:
-        out += [entry_comparison_html(entry, pset, url), ""]
+        out += [entry_comparison_html(entry, pset, url, grammar), ""]
     return "\n".join(out)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..kb.index import KnowledgeBase
-from ..model import Entry, Finding, Severity
+from ..model import Checked, Entry, Finding, Severity
 from .backlinks import Backlink, collect
-from .links import Resolved, resolve_all
+from .links import Resolved
 from .render import entry_title
 
 MODES = ("fail", "exclude", "warn")
@@ -19,6 +19,7 @@ class SiteData:
     """The checked KB as the page builders see it."""
 
     kb: KnowledgeBase
+    entries: dict[str, Entry]  # every parsed file, by relpath
     findings: dict[str, list[Finding]]  # by relpath
     resolved: dict[str, Resolved]
     titles: dict[str, str]
@@ -30,15 +31,15 @@ class SiteData:
     @property
     def refids(self) -> dict[str, str]:
         """REF-ID of each file that owns one."""
-        return {rel: e.refid for rel, e in self.kb.entries.items() if e.refid}
+        return {rel: e.refid for rel, e in self.entries.items() if e.refid}
 
     def published(self) -> list[str]:
         """Relpaths of the KB files that go on the site."""
-        return [rel for rel in sorted(self.kb.entries) if rel not in self.excluded]
+        return [rel for rel in sorted(self.entries) if rel not in self.excluded]
 
     def entry(self, rel: str) -> Entry:
         """The parsed file."""
-        return self.kb.entries[rel]
+        return self.entries[rel]
 
     def errors(self) -> list[Finding]:
         """Every error finding, sorted."""
@@ -53,43 +54,39 @@ class SiteData:
         return out
 
 
-def by_file(findings: list[Finding], prefix: str) -> dict[str, list[Finding]]:
-    """Findings grouped by KB relpath (their display path minus the root prefix)."""
-    out: dict[str, list[Finding]] = {}
-    for f in findings:
-        rel = f.path[len(prefix):] if prefix and f.path.startswith(prefix) else f.path
-        out.setdefault(rel, []).append(f)
-    return out
-
-
 def prepare(
     kb: KnowledgeBase,
+    checked: dict[str, Checked],
     findings: list[Finding],
-    prefix: str = "",
     mode: str = "fail",
     extract: Callable[[Entry], object] | None = None,
 ) -> SiteData:
-    """Everything the pages need, from a KB and the findings of one checker run."""
-    grouped = by_file(findings, prefix)
-    resolved = resolve_all(kb)
+    """Everything the pages need, from one check run that kept its files (`keep=True`): the
+    entries, their resolved references and the findings, by relpath."""
+    entries = {rel: c.entry for rel, c in checked.items()}
+    resolved = {rel: list(c.resolved) for rel, c in checked.items()}
+    grouped: dict[str, list[Finding]] = {}
+    for f in findings:
+        grouped.setdefault(f.relpath, []).append(f)
     excluded = {}
-    for rel, entry in kb.entries.items():
+    for rel, entry in entries.items():
         errors = [f for f in grouped.get(rel, []) if f.severity is Severity.ERROR]
         unreadable = entry.encoding_error or rel in kb.outside_links  # never rendered, in any mode
         if (errors and mode == "exclude") or unreadable:
             excluded[rel] = errors
     data = SiteData(
         kb=kb,
-        findings={rel: grouped.get(rel, []) for rel in kb.entries},
+        entries=entries,
+        findings={rel: grouped.get(rel, []) for rel in entries},
         resolved=resolved,
-        titles={rel: entry_title(e) for rel, e in kb.entries.items()},
-        backlinks=collect(kb.entries, resolved),
+        titles={rel: entry_title(e, kb.grammar) for rel, e in entries.items()},
+        backlinks=collect(entries, resolved),
         excluded=excluded,
         mode=mode,
     )
     if extract is not None:
         for rel in data.published():
-            entry = kb.entries[rel]
+            entry = entries[rel]
             if entry.kind == "entry" and entry.text:
                 pset = extract(entry)
                 if getattr(pset, "patterns", ()):

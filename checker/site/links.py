@@ -198,11 +198,6 @@ class Span:
     note: str = ""  # why it is not a link
 
 
-def resolve_all(kb: KnowledgeBase) -> dict[str, Resolved]:
-    """Every reference of every entry with its resolution (done once per build)."""
-    return {rel: [(ref, kb.resolve(ref, e)) for ref in e.references] for rel, e in kb.entries.items()}
-
-
 def target_of(res: Resolution) -> str | None:
     """The page a resolution leads to (first of an ambiguous set, the intended file of a near miss)."""
     if res.status in ("ok", "ambiguous", "near", "anchor") and res.targets:

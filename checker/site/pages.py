@@ -187,7 +187,7 @@ def home_page(data: SiteData, linker: Linker, paths: Paths, site_name: str = "SI
     excluded = f", {len(data.excluded)} not published (errors)" if data.excluded else ""
     summary = (
         f'<div class="admonition {kind} sima-summary"><p class="admonition-title">'
-        f'{len(data.kb.entries)} files checked: {c["error"]} errors, {c["warning"]} warnings, {c["info"]} infos</p>'
+        f'{len(data.entries)} files checked: {c["error"]} errors, {c["warning"]} warnings, {c["info"]} infos</p>'
         f"<p>{clean} of {len(published)} published pages have no errors or warnings{excluded}. "
         f'See the <a href="{esc(linker.href(paths.compliance))}">compliance dashboard</a> and the '
         f'<a href="{esc(linker.href(paths.rules))}">rules</a>.</p></div>'
@@ -220,7 +220,7 @@ def home_page(data: SiteData, linker: Linker, paths: Paths, site_name: str = "SI
 def refid_index(data: SiteData, linker: Linker) -> str:
     """Every REF-ID with its title, category, status and page."""
     rows = []
-    owned = [(e.refid, rel) for rel, e in data.kb.entries.items() if e.refid and rel not in data.excluded]
+    owned = [(e.refid, rel) for rel, e in data.entries.items() if e.refid and rel not in data.excluded]
     for refid, rel in sorted(owned, key=lambda x: (_natural(x[0]), x[1])):
         e = data.entry(rel)
         href = linker.href(rel)
@@ -311,7 +311,7 @@ def _badges(findings: list, linker: Linker, paths: Paths) -> str:
 def compliance_page(data: SiteData, linker: Linker, paths: Paths) -> str:
     """Every checked file with its findings by severity and rule; the excluded files last."""
     rows, details = [], []
-    for rel in sorted(data.kb.entries):
+    for rel in sorted(data.entries):
         fs = data.findings.get(rel, [])
         sev = Counter(str(f.severity) for f in fs)
         state = "error" if sev["error"] else "warning" if sev["warning"] else "clean"
@@ -337,7 +337,7 @@ def compliance_page(data: SiteData, linker: Linker, paths: Paths) -> str:
     c = data.counts()
     parts = [
         "# Compliance dashboard",
-        f'<p class="sima-lead">{len(data.kb.entries)} files checked with the project\'s <code>[tool.sima-check]</code> '
+        f'<p class="sima-lead">{len(data.entries)} files checked with the project\'s <code>[tool.sima-check]</code> '
         f'settings: {c["error"]} errors, {c["warning"]} warnings, {c["info"]} infos. '
         f"Error findings {_mode_text(data.mode)}.</p>",
         "## Files", _table(["File", "Kind", "Errors", "Warnings", "Info", "Rules"], rows, "sima-compliance-table").replace("<div ", "<div data-search-exclude ", 1),

@@ -23,9 +23,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..config.settings import ConfigError, load as load_config
-from ..run.engine import display_prefix, run
-from ..kb.discover import load
+from ..api import check
+from ..config import ConfigError, load as load_config
 from ..rules import RULES
 from . import comparison, pages, patterns
 from .data import MODES, SiteData, prepare
@@ -82,12 +81,10 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         root = Path(config.docs_dir)
-        loaded = load(root, self.checker)
-        if loaded.io_errors:
-            raise PluginError("sima: cannot read " + "; ".join(f"{rel}: {why}" for rel, why in loaded.io_errors))
-        prefix = display_prefix(root, self.project)
-        result = run(loaded.kb, self.checker, root, cwd=self.project)
-        self.data = prepare(loaded.kb, result.findings, prefix, self.config.on_violation, patterns.extract)
+        result = check([root], self.checker, jobs=1, keep=True, cwd=self.project)
+        if result.io_errors:
+            raise PluginError("sima: cannot read " + "; ".join(f"{p}: {why}" for p, why in result.io_errors))
+        self.data = prepare(result.kbs[root], result.checked[root], result.findings, self.config.on_violation, patterns.extract)
         self._report(self.data, result.summary())
         for rel in self.data.excluded:
             f = files.get_file_from_path(rel)
@@ -123,7 +120,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             if src in self._unsearched:
                 page.meta["search"] = {"exclude": True}  # Material: catalogues repeat the entries' text
             return self.generated[src](linker)
-        entry = self.data.kb.entries.get(src)
+        entry = self.data.entries.get(src)
         if entry is None or not entry.text:
             return markdown
         if "title" in page.meta:
@@ -144,7 +141,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def _report(self, data: SiteData, summary: dict[str, int]) -> None:
         log.info(
-            f"checked {len(data.kb.entries)} files: {summary['error']} errors, "
+            f"checked {len(data.entries)} files: {summary['error']} errors, "
             f"{summary['warning']} warnings, {summary['info']} infos"
         )
         errors = data.errors()
@@ -181,7 +178,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             p.refids: lambda ln: pages.refid_index(d, ln),
             p.keywords: lambda ln: pages.keyword_index(d, ln),
             p.compliance: lambda ln: pages.compliance_page(d, ln, p),
-            p.comparison: lambda ln: pages.comparison(d, ln, comparison.comparison_page),
+            p.comparison: lambda ln: pages.comparison(d, ln, lambda items: comparison.comparison_page(items, grammar=d.kb.grammar)),
             p.pattern_list: lambda ln: pages.pattern_list(d, ln, p, comparison.anchor_id),
             p.rules: lambda ln: pages.rules_index(d, ln, p),
         }

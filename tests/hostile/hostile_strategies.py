@@ -10,8 +10,10 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from checker.config import Config
-from checker.run.engine import Result, run
+from checker.model import Report as Result
+from checker.run.engine import check_parsed
 from checker.kb.index import KnowledgeBase
+from helpers import Loaded
 from checker.parse.kinds import classify
 from checker.model import Entry
 from checker.parse.scan import parse_bytes
@@ -166,12 +168,13 @@ def parse_all(files: dict[str, bytes], config: Config | None = None) -> list[Ent
     return [parse_bytes(rel, data, classify(rel, config.kind_globs()), grammar(config.refid_patterns)) for rel, data in files.items()]
 
 
-def check(files: dict[str, bytes], config: Config | None = None, reverse: bool = False) -> tuple[KnowledgeBase, Result]:
+def check(files: dict[str, bytes], config: Config | None = None, reverse: bool = False) -> tuple[Loaded, Result]:
     """Parse, index and check in memory (display paths are the relpaths)."""
     config = config or Config()
     entries = parse_all(files, config)
-    kb = KnowledgeBase(entries[::-1] if reverse else entries)
-    return kb, run(kb, config, Path("."), cwd=Path("."))
+    kb = KnowledgeBase(entries[::-1] if reverse else entries, settings=config)
+    result = check_parsed(sorted(entries, key=lambda e: e.relpath), kb, Path("."), Path("."), keep=True)
+    return Loaded(kb, result.checked[Path(".")], Path("."), []), result
 
 
 def reports(result: Result) -> dict[str, str]:
@@ -189,14 +192,14 @@ def line_count(data: bytes, entry: Entry) -> int:
     return len(entry.lines)
 
 
-def site_pages(kb: KnowledgeBase, result: Result) -> dict[str, str]:
+def site_pages(kb: Loaded, result: Result) -> dict[str, str]:
     """Every page the site builds for this KB: entry pages and generated pages (one rule page)."""
     from checker.rules import RULES
     from checker.site import comparison, pages, patterns
     from checker.site.data import prepare
     from checker.site.links import Linker, directory_url
 
-    data = prepare(kb, result.findings, "", "warn", patterns.extract)
+    data = prepare(kb.kb, kb.checked, result.findings, "warn", patterns.extract)
     paths = pages.Paths()
     generated = {
         paths.home: lambda ln: pages.home_page(data, ln, paths, "KB <b>&"),

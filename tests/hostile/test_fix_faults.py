@@ -18,7 +18,7 @@ import checker.fix.write
 from checker.cli import main
 from checker.config import Config
 from checker.fix.plan import apply, plan
-from checker.kb.discover import load
+from helpers import load
 
 BOM = b"\xef\xbb\xbf"
 
@@ -61,7 +61,7 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 def expected_after(root: Path) -> dict[str, bytes]:
     """What a fault-free `--fix` writes (computed without writing)."""
-    return {fix.relpath: fix.after for fix in plan(load(root, Config()).kb, root, Config())}
+    return {fix.relpath: fix.after for fix in _plan(root)}
 
 
 def fix(root: Path, *extra: str):
@@ -123,7 +123,7 @@ def test_an_os_error_mid_write_leaves_old_or_new_and_no_temp_file(tmp_path, monk
 def test_any_exception_mid_write_leaves_old_or_new_and_no_temp_file(tmp_path, monkeypatch, where):
     root = make_kb(tmp_path)
     before, after = snapshot(root), expected_after(root)
-    fixes = plan(load(root, Config()).kb, root, Config())
+    fixes = _plan(root)
 
     def boom() -> None:
         raise KeyboardInterrupt  # not an OSError: escapes atomic_write's error handling
@@ -268,3 +268,9 @@ def test_fix_on_adversarial_files_ends_and_is_idempotent(tmp_path, case):
     second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, timeout=60)
     assert second.returncode in (0, 1) and path.read_bytes() == once  # nothing left to fix
     assert sorted(p.name for p in root.iterdir()) == ["X_AWS-LESS-01.md"]
+
+
+def _plan(root):
+    """What --fix would change in the KB at root."""
+    loaded = load(root, Config())
+    return plan(loaded.checked, loaded.kb, root)

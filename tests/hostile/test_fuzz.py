@@ -226,7 +226,7 @@ def test_site_pattern_regexes_match_the_old_ones(name, line):
 @SCANNERS
 @given(pieces("#", " ", "\t", "File:", "file:", "a", ".md", "\x0c", "\u00a0", ":"))
 def test_fix_title_pattern_matches_the_old_one(line):
-    from checker.fix.plan import _TITLE
+    from checker.rules.header import _TITLE
 
     old, new = OLD["fix_title"].match(line), _TITLE.match(line)
     assert (new and new.groups()) == (old and old.groups())

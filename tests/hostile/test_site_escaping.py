@@ -19,7 +19,7 @@ import markdown
 import pytest
 
 from checker.config import Config
-from checker.run.engine import run
+from checker.run.engine import check_parsed
 from checker.kb.index import KnowledgeBase
 from checker.rules import RULES
 from checker.site import comparison, pages, patterns
@@ -156,8 +156,10 @@ Cited by [{EVIL}]({evil_name.replace(' ', '%20')}) and by `{EVIL}` in code.
 def site():
     """SiteData of the hostile KB (published in `warn` mode, errors and all) and its URLs."""
     cfg = Config()
-    kb = KnowledgeBase([parse(rel, text, cfg) for rel, text in hostile_files().items()])
-    data = prepare(kb, run(kb, cfg, Path(".")).findings, "", "warn", patterns.extract)
+    entries = [parse(rel, text, cfg) for rel, text in hostile_files().items()]
+    kb = KnowledgeBase(entries, settings=cfg)
+    report = check_parsed(entries, kb, keep=True)
+    data = prepare(kb, report.checked[Path(".")], report.findings, "warn", patterns.extract)
     paths = pages.Paths()
     generated = {
         paths.home: lambda ln: pages.home_page(data, ln, paths, EVIL),
@@ -176,10 +178,10 @@ def site():
 def test_the_hostile_kb_exercises_every_builder(site):
     data, _, _, _ = site
     assert len(data.published()) == 4
-    entry = next(rel for rel in data.kb.entries if rel.startswith("aws/"))
+    entry = next(rel for rel in data.entries if rel.startswith("aws/"))
     assert len(data.patterns[entry].patterns) == 2 and data.patterns[entry].tree is not None
     assert data.backlinks.get("entries/DEC-05.md")
-    assert any(EVIL in kw.text or "<script>" in kw.text for kw in data.kb.entries[entry].keywords)
+    assert any(EVIL in kw.text or "<script>" in kw.text for kw in data.entries[entry].keywords)
 
 
 def test_generated_pages_carry_no_markup_from_the_data(site):
@@ -193,7 +195,7 @@ def test_generated_pages_carry_no_markup_from_the_data(site):
 def test_entry_page_fragments_carry_no_markup_from_the_data(site):
     data, paths, _, urls = site
     for rel in data.published():
-        entry, linker = data.kb.entries[rel], Linker(rel, urls)
+        entry, linker = data.entries[rel], Linker(rel, urls)
         resolved = data.resolved.get(rel, [])
         parts = {
             "card": card_html(entry, spans(entry, resolved), linker),
@@ -217,7 +219,7 @@ def test_entry_page_fragments_carry_no_markup_from_the_data(site):
 def test_entry_pages_as_published_carry_no_markup_from_the_data(site):
     data, paths, _, urls = site
     for rel in data.published():
-        entry = data.kb.entries[rel]
+        entry = data.entries[rel]
         pset = data.patterns.get(rel)
         extra = comparison.comparison_table(pset, "") + "\n" + comparison.selector_html(entry, pset, "") if pset else ""
         page = pages.entry_page(entry, data, Linker(rel, urls), paths, extra)

@@ -9,14 +9,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from checker.cli import main
+from checker.cli import check_command, main
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "docs.yml"
 
 
 def _cli_options() -> set[str]:
-    return {opt for p in main.params for opt in p.opts + p.secondary_opts if opt.startswith("--")}
+    return {opt for p in check_command.params for opt in p.opts + p.secondary_opts if opt.startswith("--")}
 
 
 def _steps() -> list[dict]:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from checker import __version__
 from checker.cli import main
-from checker.run.engine import Result
+from checker.model import Report as Result
 from checker.model import Finding, Severity, line_context
 from checker.reporters import REPORTERS, github, junit, sarif
 from checker.rules import RULES

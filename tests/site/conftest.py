@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.config import Config
-from checker.run.engine import run
+from checker.run.engine import check_parsed
 from checker.kb.index import KnowledgeBase
 from checker.site import patterns
 from checker.site.data import SiteData, prepare
@@ -30,8 +30,10 @@ PATHS = Paths()
 def make_site(files: dict[str, str | bytes], mode: str = "fail", **config) -> SiteData:
     """SiteData for a KB made of `files` (relpath -> text), checked like the plugin does."""
     cfg = Config(**config)
-    kb = KnowledgeBase([parse(rel, body, cfg) for rel, body in files.items()])
-    return prepare(kb, run(kb, cfg, Path(".")).findings, "", mode, patterns.extract)
+    entries = [parse(rel, body, cfg) for rel, body in files.items()]
+    kb = KnowledgeBase(entries, settings=cfg)
+    report = check_parsed(entries, kb, keep=True)
+    return prepare(kb, report.checked[Path(".")], report.findings, mode, patterns.extract)
 
 
 def urls_of(data: SiteData, paths: Paths = PATHS) -> dict[str, str]:

@@ -241,7 +241,7 @@ def test_backlinks_skip_self_and_dedupe_lines() -> None:
         a: clean_entry(a, "AWS-LESS-01", "\nAWS-LESS-01 and AWS-LESS-02 and B_AWS-LESS-02.md"),
         b: clean_entry(b, "AWS-LESS-02"),
     })
-    found = collect(data.kb.entries, data.resolved)
+    found = collect(data.entries, data.resolved)
     assert [(x.source, x.hit) for x in found[b]] == [(a, "AWS-LESS-02")]
     assert a not in found
 
@@ -250,3 +250,26 @@ def test_comparison_goes_after_the_decision_tree_section(repo_site) -> None:
     md = pages.entry_page(repo_site.entry(SEED_REL), repo_site, linker(repo_site, SEED_REL), PATHS, "<div>CMP</div>")
     assert md.index("## Pattern Selection Framework") < md.index("<div>CMP</div>") < md.index("## Anti-Patterns")
     assert md.count("<div>CMP</div>") == 1
+
+
+def test_titles_and_nav_honour_the_configured_refid_grammar(tmp_path) -> None:
+    """With `refid-patterns = ['ZZ-\\d{2}']`, `Thing-Name_ZZ-07.md` is titled "Thing Name"
+    on its page and in the nav, not "Thing Name ZZ 07"."""
+    from conftest import mkdocs_build
+
+    from helpers import REPO, clean_entry
+
+    project = tmp_path / "p"
+    (project / "kb" / "things").mkdir(parents=True)
+    text = clean_entry("things/Thing-Name_ZZ-07.md", "ZZ-07")
+    (project / "kb" / "things" / "Thing-Name_ZZ-07.md").write_text(text, encoding="utf-8")
+    (project / ".sima-check.toml").write_text("root = \"kb\"\nrefid-patterns = ['ZZ-\\d{2}']\n", encoding="utf-8")
+    yml = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: sima", "docs_dir: kb")
+    (project / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (project / "site" / "things" / "Thing-Name_ZZ-07" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Thing Name - SIMA knowledge base</title>" in page
+    assert "Thing Name ZZ 07" not in page
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="things/Thing-Name_ZZ-07/"[^>]*>\s*<span class="md-ellipsis">\s*Thing Name\s*</span>', home)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.config import Config
-from checker.kb.discover import load
+from helpers import load
 from checker.model import Entry
 from checker.parse.scan import parse_text
 from checker.site.patterns import Cell, PatternSet, extract, match_pattern
@@ -306,7 +306,7 @@ def test_extract_never_raises(lines):
 def test_corpus_runs_without_exceptions():
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
-    kb = load(CORPUS.resolve(), Config()).kb
+    kb = load(CORPUS.resolve(), Config())
     with_patterns = with_tree = 0
     for entry in kb.entries.values():
         pset = extract(entry)

@@ -1,0 +1,198 @@
+"""One process's share of a run: read, hash and parse files (scan), then check them (check).
+
+A file's Summary is what every other file's check may see of it; a scan hands summaries to
+the main process pickled, and the check stage builds the KnowledgeBase from them. A file's
+parse is kept between the stages (without its text, which the file gives back cheaply).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import NamedTuple
+
+from ..config.policy import compile_policy
+from ..config.settings import Config
+from ..kb.discover import outside_entry, parse_file, read_bytes
+from ..kb.index import KnowledgeBase
+from ..model import Checked, Entry, Report, Summary
+from ..parse.text import decode
+from . import cache as C
+from .engine import check_each
+
+PICKLE = pickle.HIGHEST_PROTOCOL
+
+
+class Row(NamedTuple):
+    """What the index keeps of a file: its stamp (None: re-read next time), content digest,
+    pickled Summary and that pickle's digest, REF-ID and kind."""
+
+    stamp: tuple | None
+    digest: str
+    summary: bytes
+    summary_digest: str
+    refid: str | None
+    kind: str
+
+
+class Scanned(NamedTuple):
+    """A scan's answer for one file: a new Row, `touched` (same digest as before: keep the old
+    row's summary), or the reason it could not be read."""
+
+    rel: str
+    row: Row | None
+    touched: bool = False
+    error: str | None = None
+
+
+class Stub(NamedTuple):
+    """What the check stage needs of each file to build the indexes."""
+
+    rel: str
+    refid: str | None
+    kind: str
+    summary: bytes
+
+
+def light(entry: Entry) -> Entry:
+    """An Entry without its text and lines, which the file gives back cheaply."""
+    return replace(entry, text="", lines=()) if entry.lines or entry.text else entry
+
+
+def restore(entry: Entry, data: bytes) -> Entry:
+    """The full Entry again from its light copy and the file's bytes (as parse_bytes decodes)."""
+    decoded = decode(data)
+    if decoded.error:
+        return entry
+    return replace(entry, text=decoded.text, lines=decoded.lines)
+
+
+class Summaries(Mapping):
+    """relpath -> Summary, unpickled on first use (most are never looked at)."""
+
+    def __init__(self, blobs: dict[str, bytes], ready: dict[str, Summary]) -> None:
+        self._blobs, self._ready = blobs, dict(ready)
+
+    def __getitem__(self, rel: str) -> Summary:
+        summary = self._ready.get(rel)
+        if summary is None:
+            summary = self._ready[rel] = pickle.loads(self._blobs[rel])
+        return summary
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._blobs or rel in self._ready
+
+    def __iter__(self):
+        yield from self._blobs
+        yield from (rel for rel in self._ready if rel not in self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs) + sum(1 for rel in self._ready if rel not in self._blobs)
+
+
+def build_kb(stubs: list[Stub], other, outside, settings: Config, state: bytes | None = None) -> tuple[KnowledgeBase, bytes | None]:
+    """The KnowledgeBase of the stubs (its indexes restored from `state` when given), summaries
+    unpickled lazily; and its indexes pickled (when built here)."""
+    stand_ins = {r: Summary.of(outside_entry(r, settings)) for r in outside}
+    lazy = Summaries({s.rel: s.summary for s in stubs}, stand_ins)
+    kb = _kb_from_state(state, lazy)
+    if kb is not None:
+        return kb, None
+    index = [Summary(s.rel, s.kind, None, s.refid) for s in stubs] + list(stand_ins.values())
+    kb = KnowledgeBase(index, frozenset(other), frozenset(outside), settings, lazy=lazy)
+    return kb, pickle.dumps({k: v for k, v in vars(kb).items() if k != "summaries"}, PICKLE)
+
+
+def _kb_from_state(state: bytes | None, lazy) -> KnowledgeBase | None:
+    """A KnowledgeBase from its pickled attributes (as __init__ left them), or None."""
+    if state is None:
+        return None
+    try:
+        attributes = pickle.loads(state)
+    except Exception:
+        return None
+    if not isinstance(attributes, dict):
+        return None
+    kb = object.__new__(KnowledgeBase)
+    kb.__dict__.update(attributes)
+    kb.summaries = lazy
+    return kb
+
+
+class Shard:
+    """One process's share of the files, and the parsed files it keeps between the stages."""
+
+    def __init__(self, root: Path, settings: Config, overlay: dict[str, str] | None = None) -> None:
+        self.root, self.settings = root, settings
+        self.overlay = overlay or {}
+        self.base = os.path.join(os.path.realpath(root), "")
+        self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, light entry)
+
+    def read(self, rel: str) -> bytes:
+        """A file's bytes: the unsaved text when the overlay has it, else the disk's."""
+        text = self.overlay.get(self.base + rel)
+        if text is not None:
+            return text.encode("utf-8", "surrogateescape")
+        return read_bytes(self.root, rel)
+
+    def scan(self, todo: list[tuple[str, str | None]]) -> list[Scanned]:
+        """Read, hash and parse files, given each with the digest the index knows."""
+        out = []
+        for rel, known in todo:
+            try:
+                overlaid = self.base + rel in self.overlay
+                st = None if overlaid else os.stat(os.path.join(self.root, rel))
+                data = self.read(rel)
+            except OSError as exc:
+                out.append(Scanned(rel, None, error=exc.strerror or str(exc)))
+                continue
+            digest = C.digest(data)
+            stamp = None if st is None else C.stamp(st, time.time_ns())
+            if digest == known:  # touched, not changed: the index keeps its summary
+                out.append(Scanned(rel, Row(stamp, digest, b"", "", None, ""), touched=True))
+                continue
+            entry = light(parse_file(rel, data, self.settings))
+            self.kept[rel] = (digest, entry)
+            blob = pickle.dumps(Summary.of(entry), PICKLE)
+            out.append(Scanned(rel, Row(stamp, digest, blob, C.digest(blob), entry.refid, entry.kind)))
+        return out
+
+    def check(self, stubs: list[Stub], other: list[str], outside: list[str], items: list[str], cwd: str,
+              state: bytes | None = None, want_state: bool = False, keep: bool = False) -> tuple:
+        """Check files against the KB of all stubs: ({rel: Report}, {rel: Checked} when kept,
+        io errors, the KB's indexes pickled when wanted and built here)."""
+        if not items:
+            return {}, {}, [], None
+        kb, built = build_kb(stubs, other, outside, self.settings, state)
+        outside_set, errors, done = set(outside), [], []
+
+        def full_entries():
+            for rel in items:
+                if rel in outside_set:
+                    entry = outside_entry(rel, self.settings)
+                else:
+                    try:
+                        data = self.read(rel)
+                    except OSError as exc:  # vanished since the scan
+                        errors.append((rel, exc.strerror or str(exc)))
+                        continue
+                    kept = self.kept.pop(rel, None)  # dropped once checked: memory stays bounded
+                    if kept and kept[0] == C.digest(data):
+                        entry = restore(kept[1], data)
+                    else:
+                        entry = parse_file(rel, data, self.settings)
+                done.append(rel)
+                yield entry
+
+        results: dict[str, Report] = {}
+        checked: dict[str, Checked] = {}
+        policy = compile_policy(self.settings)
+        for one, seen in check_each(full_entries(), kb, policy, self.root, Path(cwd), keep):
+            rel = done[len(results)]  # the entry just yielded
+            results[rel] = one
+            if seen is not None:
+                checked[rel] = seen
+        return results, checked, errors, (built if want_state else None)
