@@ -10,7 +10,8 @@ import click
 
 from . import __version__
 from .api import check
-from .config import Config, ConfigError, check_selectors, load as load_config
+from .config import Config, ConfigError, load as load_config
+from .config.policy import check_selectors
 from .kb.targets import Target, TargetError, plan, selected
 from .model import Report
 from .rules import FIXABLE

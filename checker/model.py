@@ -149,6 +149,7 @@ class Entry:
     line_count: int  # as the catalogue counts them (front matter excluded)
     encoding_error: str | None = None
     encoding_error_line: int = 1
+    read_error: str | None = None  # why the file could not be read (a stand-in, SIMA606)
     has_bom: bool = False
     crlf_lines: tuple[int, ...] = ()
     cr_lines: tuple[int, ...] = ()

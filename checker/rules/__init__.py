@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .base import Context, Rule
-from .encoding import encoding, filename_format, final_newline, line_endings, mojibake
+from .encoding import encoding, file_unreadable, filename_format, final_newline, line_endings, mojibake
 from .header import (
     header_field_duplicate, header_field_format, header_field_missing, header_legacy_label,
     header_unterminated, priority_emoji, title_filename,
@@ -25,7 +25,7 @@ RULES: tuple[Rule, ...] = (
     xref_outside_root, refid_duplicate,
     keywords_missing, keywords_count, keywords_duplicate,
     section_missing, h1_multiple, heading_skip, fence_language,
-    encoding, mojibake, line_endings, final_newline, filename_format,
+    encoding, mojibake, line_endings, final_newline, filename_format, file_unreadable,
 )
 
 FIXABLE: tuple[str, ...] = tuple(r.code for r in RULES if r.fixable)

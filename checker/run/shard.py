@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..config.policy import compile_policy
 from ..config.settings import Config
-from ..kb.discover import outside_entry, parse_file, read_bytes
+from ..kb.discover import outside_entry, parse_file, read_bytes, unreadable_entry
 from ..kb.index import KnowledgeBase
 from ..model import Checked, Entry, Report, Summary
 from ..parse.text import decode
@@ -93,10 +93,13 @@ class Summaries(Mapping):
         return len(self._blobs) + sum(1 for rel in self._ready if rel not in self._blobs)
 
 
-def build_kb(stubs: list[Stub], other, outside, settings: Config, state: bytes | None = None) -> tuple[KnowledgeBase, bytes | None]:
+def build_kb(stubs: list[Stub], other, outside, settings: Config, state: bytes | None = None,
+             unreadable: dict[str, str] | None = None) -> tuple[KnowledgeBase, bytes | None]:
     """The KnowledgeBase of the stubs (its indexes restored from `state` when given), summaries
-    unpickled lazily; and its indexes pickled (when built here)."""
+    unpickled lazily, with stand-ins for outside symlinks and unreadable files; and its indexes
+    pickled (when built here)."""
     stand_ins = {r: Summary.of(outside_entry(r, settings)) for r in outside}
+    stand_ins.update({r: Summary.of(unreadable_entry(r, why, settings)) for r, why in (unreadable or {}).items()})
     lazy = Summaries({s.rel: s.summary for s in stubs}, stand_ins)
     kb = _kb_from_state(state, lazy)
     if kb is not None:
@@ -161,23 +164,30 @@ class Shard:
         return out
 
     def check(self, stubs: list[Stub], other: list[str], outside: list[str], items: list[str], cwd: str,
-              state: bytes | None = None, want_state: bool = False, keep: bool = False) -> tuple:
+              state: bytes | None = None, want_state: bool = False, keep: bool = False,
+              unreadable: dict[str, str] | None = None) -> tuple:
         """Check files against the KB of all stubs: ({rel: Report}, {rel: Checked} when kept,
-        io errors, the KB's indexes pickled when wanted and built here)."""
+        the files that could not be read after all, the KB's indexes pickled when wanted and
+        built here)."""
         if not items:
             return {}, {}, [], None
-        kb, built = build_kb(stubs, other, outside, self.settings, state)
+        unreadable = unreadable or {}
+        kb, built = build_kb(stubs, other, outside, self.settings, state, unreadable)
         outside_set, errors, done = set(outside), [], []
 
         def full_entries():
             for rel in items:
                 if rel in outside_set:
                     entry = outside_entry(rel, self.settings)
+                elif rel in unreadable:
+                    entry = unreadable_entry(rel, unreadable[rel], self.settings)
                 else:
                     try:
                         data = self.read(rel)
-                    except OSError as exc:  # vanished since the scan
-                        errors.append((rel, exc.strerror or str(exc)))
+                    except OSError as exc:  # vanished since the scan: reported, not cached
+                        errors.append(rel)
+                        done.append(rel)
+                        yield unreadable_entry(rel, exc.strerror or str(exc), self.settings)
                         continue
                     kept = self.kept.pop(rel, None)  # dropped once checked: memory stays bounded
                     if kept and kept[0] == C.digest(data):
