@@ -106,6 +106,8 @@ def mojibake(entry: Entry, ctx: Context):
 
         Header: `**Priority:** 🔴 Critical`
     """
+    if not MOJIBAKE.search(entry.text):
+        return  # one pass over the whole text: most files have none
     for i, line in enumerate(entry.lines, 1):
         if not line.isascii():
             m = MOJIBAKE.search(line)
