@@ -1,4 +1,5 @@
-"""Mechanical fixes (`--fix`, `--diff`): SIMA101, 202, 203, 302, 602, 603, 604.
+"""Mechanical fixes (`--fix`, `--diff`): SIMA101, 202, 203, 302, 602, 603, 604, and SIMA301
+where the file a broken reference meant is certain (it moved, or its REF-ID names it).
 
 Fixes start from the findings of the active rules (select/ignore, severity `off`, per-path
 ignores and inline suppressions all respected) and the parsed Entry (lines, columns), and edit
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -29,7 +31,7 @@ from ..rules.size import _LOCATION, expected_location, total_lines_field
 from ..parse.text import BOM, _BREAK
 from .write import WriteError, atomic_write
 
-FIXABLE = ("SIMA101", "SIMA202", "SIMA203", "SIMA302", "SIMA602", "SIMA603", "SIMA604")
+FIXABLE = ("SIMA101", "SIMA202", "SIMA203", "SIMA301", "SIMA302", "SIMA602", "SIMA603", "SIMA604")
 MAX_PASSES = 8  # each pass fixes everything it can; two or three always suffice
 _DIGITS = re.compile(r"\d+")
 # `((?:.*[^ \t])?)` is what `(.*?)` took before `[ \t]*\Z`, without its quadratic retries.
@@ -88,14 +90,16 @@ class FileFix:
 # -- the fixes, one function per rule ---------------------------------------------------
 
 
-def _spans(doc: Doc, entry: Entry, found: list[Finding], kb: KnowledgeBase) -> None:
-    """In-line rewrites (SIMA302 references, SIMA203 locations), right to left per line."""
+def _spans(doc: Doc, entry: Entry, found: list[Finding], kb: KnowledgeBase, g=None) -> None:
+    """In-line rewrites (SIMA301/302 references, SIMA203 locations), right to left per line."""
     edits: dict[int, list[tuple[int, int, str]]] = {}
     refs = {(r.line, r.column): r for r in entry.references}
     for f in found:
         edit = None
         if f.code == "SIMA302" and (f.line, f.column) in refs:
             edit = _reference_edit(doc.lines[f.line - 1], refs[(f.line, f.column)], entry, kb)
+        elif f.code == "SIMA301" and (f.line, f.column) in refs:
+            edit = _repoint_edit(doc.lines[f.line - 1], refs[(f.line, f.column)], entry, kb, g or grammar())
         elif f.code == "SIMA203":
             edit = _location_edit(doc.lines[f.line - 1], f.column, entry)
         if edit and _encodable(edit[2]):
@@ -137,12 +141,67 @@ def _reference_edit(line: str, ref, entry: Entry, kb: KnowledgeBase) -> tuple[in
         path = (m.group(1) if angle else m.group(2)).split("#", 1)[0]
         new = _respell(path, target, encoded=True, angle=angle)
         return (start, start + len(path), new) if new else None
-    written = ref.target
-    start = line.find(written, ref.column - 1)
+    written = res.written or ref.target
+    if res.written:  # a bare name written with spaces: the match starts before the reference
+        end = ref.column - 1 + len(ref.target)
+        start = end - len(written)
+        if start < 0 or line[start:end] != written:
+            return None
+    else:
+        start = line.find(written, ref.column - 1)
     if start < 0:
         return None
     new = _respell(written, target, encoded=False, angle=True)
     return (start, start + len(written), new) if new else None
+
+
+def _repoint_edit(line: str, ref, entry: Entry, kb: KnowledgeBase, g) -> tuple[int, int, str] | None:
+    """SIMA301: point a reference at the file it certainly meant, written as the citer wrote it."""
+    res = kb.resolve(ref, entry)
+    found = kb.suggest(res, entry, g) if res.status == "unresolved" else None
+    if not (found and found.certain):
+        return None
+    target = found.targets[0]
+    if ref.syntax == "link":
+        m = _LINK_TARGET.match(line, ref.column - 1)
+        if not m:
+            return None
+        angle = m.group(1) is not None
+        start = m.start(1) if angle else m.start(2)
+        path = (m.group(1) if angle else m.group(2)).split("#", 1)[0]
+        new = _repointed(unquote(path), target, ref, entry, kb)
+        if new and ("%" in path or (not angle and any(c in new for c in " ()<>%#"))):
+            new = quote(new, safe="/!$&'*+,;=:@~")
+        return (start, start + len(path), new) if new else None
+    written = ref.target
+    start = line.find(written, ref.column - 1)
+    if start < 0:
+        return None
+    new = _repointed(written, target, ref, entry, kb)
+    return (start, start + len(written), new) if new else None
+
+
+def _repointed(written: str, target: str, ref, entry: Entry, kb: KnowledgeBase) -> str | None:
+    """`target` in the shape of `written`: `/sima/` rooted, `/` rooted, relative (`../`), a
+    folder suffix of as many folders, or a bare name; None unless it then resolves to `target`."""
+    low = written.lower()
+    if low.startswith(("/sima/", "sima/")):
+        shapes = [written[: low.index("sima/") + 5] + target]
+    elif written.startswith("/"):
+        shapes = ["/" + target]
+    elif "/" not in written and ref.syntax != "link":
+        shapes = [posixpath.basename(target)]
+    elif ref.syntax == "link" or written.startswith(("./", "../")):
+        rel = posixpath.relpath(target, entry.directory or ".")
+        shapes = ["./" + rel if written.startswith("./") and not rel.startswith("../") else rel]
+    else:  # `decisions/DEC-05.md`: a suffix of a KB path, as many folders deep if that is unique
+        parts = target.split("/")
+        shapes = ["/".join(parts[-(written.count("/") + 1):]), target]
+    for new in shapes:
+        res = kb.resolve(replace(ref, raw=new, target=new, anchor=None, lead=""), entry)
+        if res.status == "ok" and res.targets == (target,):
+            return new
+    return None
 
 
 def _respell(written: str, target: str, encoded: bool, angle: bool) -> str | None:
@@ -251,7 +310,7 @@ def fix_entry(entry: Entry, kb: KnowledgeBase, config: Config) -> bytes | None:
         found = [f for f in check_entry(entry, kb, config, rules, entry.relpath) if f.fixable]
         codes = {f.code for f in found}
         doc = Doc.of(entry)
-        _spans(doc, entry, found, kb)
+        _spans(doc, entry, found, kb, g)
         _mojibake(doc, found)
         _endings(doc, codes)
         if "SIMA101" in codes:

@@ -1,12 +1,31 @@
 """Cross-reference rules (SIMA3xx): every path, file name, link and REF-ID must resolve."""
 from __future__ import annotations
 
+from ..kb.suggest import Suggestion
 from ..model import Entry, Hit, Severity
 from .base import Context, hits_for, rule
 
 
 def _did_you_mean(suggestion: str | None) -> str:
     return f"; did you mean `{suggestion}`?" if suggestion else ""
+
+
+def _named(targets: tuple[str, ...], more: int = 0, last: str = ", ") -> str:
+    quoted = [f"`{t}`" for t in targets]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + last + quoted[-1]
+    return listed + (f" and {more} more" if more else "")
+
+
+def unresolved_message(target: str, s: Suggestion | None) -> str:
+    """SIMA301's message: where the file is when that is known, else the nearest guess."""
+    if s is None:
+        return f"`{target}` does not resolve to any file"
+    if s.kind == "moved":
+        where = "the file is at" if len(s.targets) == 1 else "files of that name are at"
+        return f"`{target}` does not resolve; {where} {_named(s.targets, s.more)}"
+    if s.kind == "renamed":
+        return f"`{target}` does not resolve; REF-ID {s.refid} is owned by {_named(s.targets, s.more)}"
+    return f"`{target}` does not resolve to any file; did you mean {_named(s.targets, last=' or ')}?"
 
 
 @rule("SIMA301", "xref-unresolved", Severity.ERROR)
@@ -18,7 +37,9 @@ def xref_unresolved(entry: Entry, ctx: Context):
     path), `[text](target.md#anchor)` (from the entry's folder). An absolute path whose first
     folder is a top-level KB folder (`/support/tools/X.md`) counts from the KB root. Globs and
     template placeholders (`AP-*.md`, `NMP##-PROJECT-Index.md`) are not references. The message
-    names the nearest existing file when one is close.
+    says where the file is when it moved (its name exists elsewhere) or was renamed (its
+    REF-ID is owned by another file name); `--fix` rewrites the reference, in its own syntax,
+    when that file is certain. Else it names files one typo away or similar.
 
     Why: a broken reference is a dead end for the reader and for every tool that follows it.
 
@@ -32,7 +53,8 @@ def xref_unresolved(entry: Entry, ctx: Context):
         Body: `- /sima/entries/decisions/architecture/DEC-05.md`
     """
     for ref, res in hits_for(ctx, "unresolved"):
-        yield Hit(ref.line, ref.column, f"`{ref.target}` does not resolve to any file{_did_you_mean(res.suggestion)}")
+        s = ctx.kb.suggest(res, entry, ctx.grammar)
+        yield Hit(ref.line, ref.column, unresolved_message(ref.target, s), fixable=bool(s and s.certain))
 
 
 @rule("SIMA302", "xref-near-miss", Severity.ERROR, fixable=True)
@@ -52,7 +74,7 @@ def xref_near_miss(entry: Entry, ctx: Context):
         Body: `- /sima/entries/core/ARCH-SUGA_ Single Universal Gateway Architecture.md`
     """
     for ref, res in hits_for(ctx, "near"):
-        yield Hit(ref.line, ref.column, f"`{ref.target}` only matches `{res.target}` after folding case, spaces or `_`/`-`; write it exactly")
+        yield Hit(ref.line, ref.column, f"`{res.written or ref.target}` only matches `{res.target}` after folding case, spaces or `_`/`-`; write it exactly")
 
 
 @rule("SIMA303", "xref-ambiguous", Severity.WARNING)
