@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ..model import Entry, Reference
+from ..parse.refid import RefIdGrammar, grammar as default_grammar
 from .suggest import Suggester, Suggestion
 
 _NORM = re.compile(r"[\s_-]+")
@@ -225,11 +226,11 @@ class KnowledgeBase:
 
     # -- suggestions ------------------------------------------------------------------
 
-    def suggest(self, res: Resolution, source: Entry, grammar) -> Suggestion | None:
-        """What an unresolved reference probably meant (see `suggest.py`); only ever asked
-        for broken references, so the happy path does no suggestion work."""
+    def suggest(self, res: Resolution, source: Entry, grammar: RefIdGrammar | None = None) -> Suggestion | None:
+        """What an unresolved reference probably meant (see `suggest.py`), with the settings'
+        REF-ID grammar; asked only for broken references, so the happy path does no such work."""
         if not res.missing:
             return None
         if "_suggester" not in self.__dict__:
             self._suggester = Suggester(self.by_name, self.by_refid)
-        return self._suggester.suggest(res.missing, grammar, source.directory)
+        return self._suggester.suggest(res.missing, grammar or default_grammar(), source.directory)

@@ -32,18 +32,15 @@ class Suggestion:
     """A guess at the file a broken reference meant.
 
     kind: moved | renamed | typo | close; `refid` is the REF-ID a renamed guess went by;
-    `more` counts the candidates left out of `targets` (at most MAX_NAMED are named).
+    `more` counts the candidates left out of `targets` (at most MAX_NAMED are named);
+    `certain`: one file is meant beyond doubt, so `--fix` may rewrite the reference.
     """
 
     kind: str
     targets: tuple[str, ...]
     refid: str | None = None
     more: int = 0
-
-    @property
-    def certain(self) -> bool:
-        """True when one file is meant beyond doubt (`--fix` may rewrite the reference)."""
-        return self.kind in ("moved", "renamed") and len(self.targets) == 1
+    certain: bool = False
 
 
 def one_edit(a: str, b: str) -> bool:
@@ -84,7 +81,8 @@ class Suggester:
             if not hits:
                 hits = [r for n in self._folded_names().get(fold(name), ()) for r in self.by_name[n] if r != missing]
             if hits:
-                return Suggestion("moved", *_closest(hits, directory))
+                named, _, more = _closest(hits, directory)
+                return Suggestion("moved", named, None, more, certain=len(named) == 1)
         if not name:
             return None
         refid = grammar.from_filename(name)
@@ -103,7 +101,7 @@ class Suggester:
             if rival:
                 return Suggestion("typo", (rival, owners[0]))
             named, _, more = _closest(list(owners), directory)
-            return Suggestion("renamed", named, refid, more)
+            return Suggestion("renamed", named, refid, more, certain=len(named) == 1 and _agree(name, refid, named[0]))
         if typos:
             return Suggestion("typo", typos)
         close = self._close(name, directory)
@@ -210,6 +208,15 @@ def _words(name: str, refid: str | None = None) -> set[str]:
     if refid:
         stem = stem.replace(refid, " ")
     return {w[:6] for w in re.findall(r"[a-z]{2,}", stem.lower())}
+
+
+def _agree(name: str, refid: str, owner: str) -> bool:
+    """The rest of the written name does not contradict the owner's: it is the bare REF-ID
+    (`GATE-03.md`), or most of its words are in the owner's name (`INT-01_CACHE-Interface.md`
+    for `INT-01_CACHE-Interface-Pattern.md`; not `INT-09_DATA-Interface.md` for
+    `INT-09-Singleton-Interface.md`, where the REF-ID may be the stale part)."""
+    want = _words(name, refid)
+    return not want or 2 * len(want & _words(posixpath.basename(owner), refid)) > len(want)
 
 
 def _closest(rels: list[str], directory: str) -> tuple[tuple[str, ...], None, int]:

@@ -37,9 +37,8 @@ def xref_unresolved(entry: Entry, ctx: Context):
     path), `[text](target.md#anchor)` (from the entry's folder). An absolute path whose first
     folder is a top-level KB folder (`/support/tools/X.md`) counts from the KB root. Globs and
     template placeholders (`AP-*.md`, `NMP##-PROJECT-Index.md`) are not references. The message
-    says where the file is when it moved (its name exists elsewhere) or was renamed (its
-    REF-ID is owned by another file name); `--fix` rewrites the reference, in its own syntax,
-    when that file is certain. Else it names files one typo away or similar.
+    says where the file is when it moved (its name exists elsewhere) or was renamed (the
+    REF-ID in its name is owned by another file name), else names files one typo away.
 
     Why: a broken reference is a dead end for the reader and for every tool that follows it.
 
@@ -48,7 +47,9 @@ def xref_unresolved(entry: Entry, ctx: Context):
 
         Other files: `entries/decisions/architecture/DEC-05.md`, where DEC-05 really lives
 
-    Fix: point the reference at the file's real path, or write the missing entry.
+    Fix: point the reference at the file's real path, or write the missing entry. When one
+    file is certain (the only file of that name, or the only owner of that REF-ID with a name
+    that agrees), `sima-check --fix` rewrites the reference in its own syntax.
 
         Body: `- /sima/entries/decisions/architecture/DEC-05.md`
     """
@@ -60,6 +61,9 @@ def xref_unresolved(entry: Entry, ctx: Context):
 @rule("SIMA302", "xref-near-miss", Severity.ERROR, fixable=True)
 def xref_near_miss(entry: Entry, ctx: Context):
     """A reference resolves only after folding case, whitespace and `_`/`-` runs.
+
+    A bare name written with spaces for `-` or `_` (`File Server URLs.md` for
+    `File-Server-URLs.md`) is a near miss too, not an unresolved `URLs.md`.
 
     Why: it works on a forgiving file server and breaks on git, on Linux and on the site; the
     real public KB has `ARCH-SUGA_ Single Universal ...` cited as `ARCH-SUGA_Single Universal ...`.
