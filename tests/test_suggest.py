@@ -248,7 +248,7 @@ def test_a_refid_typo_in_a_long_name_is_not_taken_for_a_rename():
 
 def test_a_configured_refid_pattern_is_used():
     s = Suggester({"FOO-7_Thing.md": ["x/FOO-7_Thing.md"]}, {"FOO-7": ["x/FOO-7_Thing.md"]})
-    assert s.suggest("x/FOO-7.md", grammar()) is None or s.suggest("x/FOO-7.md", grammar()).kind != "renamed"
+    assert s.suggest("x/FOO-7.md", grammar()) is None  # no REF-ID in the name for the default grammar
     got = s.suggest("x/FOO-7.md", grammar((r"FOO-\d",)))
     assert (got.kind, got.targets, got.certain) == ("renamed", ("x/FOO-7_Thing.md",), True)
 
@@ -290,7 +290,7 @@ def test_the_neighbour_index_finds_every_one_edit_name():
 
 def test_references_that_resolve_ask_for_no_suggestion(monkeypatch):
     from checker.kb.index import KnowledgeBase
-    from helpers import BODY, check, clean_entry
+    from helpers import check, clean_entry
 
     def refuse(*args, **kwargs):
         raise AssertionError("suggest() asked on the happy path")
@@ -300,4 +300,14 @@ def test_references_that_resolve_ask_for_no_suggestion(monkeypatch):
     body = "- /sima/entries/decisions/architecture/DEC-05.md\n- File-Server-URLs.md\n- [d](../../entries/decisions/architecture/DEC-05.md)"
     text = clean_entry("aws/general/X_AWS-LESS-01.md", "AWS-LESS-01", body)
     assert [c for _, c in check(text, "aws/general/X_AWS-LESS-01.md", others, select=("SIMA3",))] == []
-    assert BODY > 0
+
+
+def test_the_rule_uses_the_configured_refid_grammar():
+    from helpers import clean_entry, findings
+
+    name = "aws/general/X_AWS-LESS-01.md"
+    others = {"notes/FOO-12_Field-Notes.md": "# FOO-12_Field-Notes.md\n"}
+    text = clean_entry(name, "AWS-LESS-01", "- /sima/notes/FOO-12.md")
+    got = [(f.message, f.fixable) for f in findings(text, name, others, refid_patterns=(r"FOO-\d{2}",)) if f.code == "SIMA301"]
+    assert got == [("`/sima/notes/FOO-12.md` does not resolve; REF-ID FOO-12 is owned by `notes/FOO-12_Field-Notes.md`", True)]
+    assert [f.message for f in findings(text, name, others) if f.code == "SIMA301"] == ["`/sima/notes/FOO-12.md` does not resolve to any file"]
