@@ -12,14 +12,18 @@ def fence_unclosed(entry: Entry, ctx: Context):
 
     Fences follow CommonMark: a run of three or more backticks or tildes indented by at most
     three spaces opens one (after backticks, the info string may hold no backtick); only a line
-    of the same character, at least as long and with nothing after it, closes it. An unclosed
+    of the same character, at least as long, with only spaces or tabs after it, closes it. An unclosed
     fence runs to the end of the file. Reported at the opening line.
 
-    List items and quotes are not followed: a fence indented by up to three spaces counts
-    wherever it sits (on the public KB this pairs every fence as GitHub does). A fence that
-    starts on the line of a list marker (`` - ```python ``) or a quote marker (`` > ``` ``) is
-    not checked, and no line of it, its closer least of all, counts as a fence of its own, so
-    neither yields a false finding.
+    Lists and quotes are followed only as far as fences need (the scanner stays one pass over
+    lines, and on the public KB it pairs every fence as GitHub does). A fence indented by up to
+    three spaces counts wherever it sits; when the nearest less indented line above is a list
+    item's marker line and the fence is indented at least to that item's content, the fence
+    also ends where the item ends (the next non-blank line indented less), as in CommonMark,
+    and is not reported. A fence that starts on the line of a list marker (`` - ```python ``)
+    or a quote marker (`` > ``` ``) is not checked, and no line of it, its closer least of all,
+    counts as a fence of its own. A message that says a bare fence "was probably meant to close"
+    a block reads the fences as the author did: an info string opens, a bare fence closes.
 
     Why: from the opening line on, GitHub and the site show everything as code (the
     cross-references and the keywords too), and sima-check checks nothing there.
@@ -53,9 +57,9 @@ def fence_nested(entry: Entry, ctx: Context):
     (```` ```python ```` inside ```` ```markdown ````) cannot close the block and cannot open
     one: it is text, and the bare fence meant to close it closes the outer block instead, so
     what follows renders as prose and a later fence opens a block that may never close
-    (SIMA505). Reported at that line. A shorter inner fence nests as meant (```` ```` ```` around
-    ```` ``` ````), and so does one of the other character (`~~~` around ```` ``` ````). List
-    items and quotes are read as for SIMA505.
+    (SIMA505). Reported at that line. An outer fence longer than the inner ones nests them as
+    meant (four backticks around three), and so does the other character (tildes around
+    backticks). List items and quotes are read as for SIMA505.
 
     Why: the example that shows a code block breaks in two, and the text after it is shown as
     code until the next fence.
