@@ -209,7 +209,10 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 fence_char = ""
                 _note_indent(below, line, i)
             continue
-        _note_indent(below, line, i)  # code lines do not count: they hold no list item
+        if line and line[0] not in " \t":  # the common case of _note_indent, without a call
+            below[1] = below[2] = below[3] = i
+        else:
+            _note_indent(below, line, i)  # code lines do not count: they hold no list item
         may_fence = True
         if item_fence:
             # A fence opened on a list marker's line is not recorded (nor its lines marked as code,

@@ -43,18 +43,22 @@ def _row_ok(row: object) -> bool:
 
 
 def check_target(target: Target, settings: Config, cache_dir: Path | None, jobs: int | None = None,
-                 cwd: Path | None = None, overlay: dict[str, str] | None = None, keep: bool = False) -> tuple[Report, list[tuple[str, str]]]:
-    """Check one target: (Report, unreadable files as (relpath, reason))."""
+                 cwd: Path | None = None, overlay: dict[str, str] | None = None, keep: bool = False,
+                 progress=None) -> tuple[Report, list[tuple[str, str]]]:
+    """Check one target: (Report, unreadable files as (relpath, reason)); `progress`: a
+    `progress.Progress` to count parsed files on."""
     enabled = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: collection passes are pure cost
     try:
         try:
-            return Run(target, settings, cache_dir, jobs, cwd or Path.cwd(), overlay, keep).go()
+            return Run(target, settings, cache_dir, jobs, cwd or Path.cwd(), overlay, keep, progress).go()
         except PoolBroken:
             if jobs == 1:
                 raise
-            return Run(target, settings, cache_dir, 1, cwd or Path.cwd(), overlay, keep).go()
+            return Run(target, settings, cache_dir, 1, cwd or Path.cwd(), overlay, keep, progress).go()
     finally:
+        if progress is not None:
+            progress.finish()
         if enabled:
             gc.enable()
 
@@ -63,8 +67,9 @@ class Run:
     """One target's run."""
 
     def __init__(self, target: Target, settings: Config, cache_dir: Path | None, jobs: int | None, cwd: Path,
-                 overlay: dict[str, str] | None = None, keep: bool = False) -> None:
+                 overlay: dict[str, str] | None = None, keep: bool = False, progress=None) -> None:
         self.target, self.settings, self.jobs, self.cwd, self.keep = target, settings, jobs, cwd, keep
+        self.progress = progress
         self.root = target.root
         if cache_dir is not None and not C.usable(cache_dir, self.root):
             cache_dir = None  # never write into the knowledge base
@@ -134,6 +139,9 @@ class Run:
         """Stage 1; returns relpath -> the shard that parsed (and keeps) it."""
         self.pool.grow(jobs_for(self.jobs, len(todo)))
         n = self.pool.size
+        if self.progress is not None:
+            self.progress.begin(len(todo), n)
+            self.pool.local.progress = self.progress
         owner = {}
         for shard, part in enumerate(self.pool.call("scan", [(todo[i::n],) for i in range(n)])):
             for scanned in part:

@@ -138,6 +138,7 @@ class Shard:
         self.base = os.path.join(os.path.realpath(root), "")
         self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, entry, light past the budget)
         self.text_budget = KEEP_TEXT_BYTES
+        self.progress = None  # the main process's Progress, if a line is shown
 
     def read(self, rel: str) -> bytes:
         """A file's bytes: the unsaved text when the overlay has it, else the disk's."""
@@ -150,6 +151,8 @@ class Shard:
         """Read, hash and parse files, given each with the digest the index knows."""
         out = []
         for rel, known in todo:
+            if self.progress is not None:
+                self.progress.step()
             try:
                 overlaid = self.base + rel in self.overlay
                 st = None if overlaid else os.stat(os.path.join(self.root, rel))
