@@ -304,7 +304,8 @@ def new_command(family, title, directory, category, priority, status, root, conf
 def _real(path: str) -> str:
     """An absolute path with its folders' symlinks resolved, not the last component's."""
     p = Path(path).absolute()
-    return str(p.parent.resolve() / p.name) if p.name not in ("", ".", "..") else str(p.resolve())
+    real = str(p.parent.resolve() / p.name) if p.name not in ("", ".", "..") else str(p.resolve())
+    return real + "/" if path.endswith(("/", os.sep)) and not real.endswith("/") else real
 
 
 @main.command("mv", epilog="Exit codes: 0 moved (or diff shown), 2 refused (DST exists, outside the root, SRC not in the KB).")
@@ -313,7 +314,9 @@ def _real(path: str) -> str:
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of every change and the renames; write nothing.")
 @click.option("--root", help="Knowledge base root [default: the configured root, sima].")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Settings file.")
-def mv_command(src, dst, dry_run, root, config_path) -> None:
+@click.option("--cache-dir", type=click.Path(), default=".sima-check-cache", show_default=True, help="The check's parse cache.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+def mv_command(src, dst, dry_run, root, config_path, cache_dir, no_cache) -> None:
     """Move or rename an entry (or a folder) inside the KB and rewrite every citation of it."""
     from .edit import EditError
     from .edit.move import apply_move, diff, plan_move
@@ -321,7 +324,7 @@ def mv_command(src, dst, dry_run, root, config_path) -> None:
     config, kb_root = _kb_root(config_path, root)
     top = kb_root.resolve()
     try:
-        plan = plan_move(top, config, _real(src), _real(dst))
+        plan = plan_move(top, config, _real(src), _real(dst), cache=None if no_cache else Path(cache_dir).absolute())
         if dry_run:
             prefix = os.path.relpath(top, Path.cwd().resolve()).replace(os.sep, "/")
             click.echo(diff(plan, "" if prefix == "." else prefix + "/"), nl=False)

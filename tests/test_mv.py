@@ -155,11 +155,24 @@ def test_folder_move_keeps_inner_links_and_rewrites_outer_ones(kb_dir):
     assert findings(root) == clean
 
 
-def test_move_into_an_existing_folder(kb_dir):
+def test_move_into_a_folder(kb_dir):
     root = every_syntax(kb_dir)
     (root / "archive").mkdir()
     plan = plan_move(root, Config(), COST, "archive")
     assert plan.moves == [(COST, "archive/AWS-Lambda-CostModel_AWS-LESS-11.md")]
+    result = CliRunner().invoke(main, ["mv", f"sima/{COST}", "sima/aws/billing/"])  # a new folder
+    assert result.exit_code == 0, result.output
+    assert (root / "aws/billing/AWS-Lambda-CostModel_AWS-LESS-11.md").is_file()
+    assert findings(root) == []
+
+
+def test_untracked_file_in_a_work_tree_is_renamed(kb_dir):
+    root = every_syntax(kb_dir)
+    git(root.parent, "init", "-q")
+    result = CliRunner().invoke(main, ["mv", f"sima/{COST}", "sima/aws/Costs_AWS-LESS-11.md"])
+    assert result.exit_code == 0, result.output
+    assert (root / "aws/Costs_AWS-LESS-11.md").is_file() and not (root / COST).exists()
+    assert git(root.parent, "ls-files") == ""
 
 
 @pytest.mark.parametrize("src, dst, message", [

@@ -66,17 +66,20 @@ def _files_under(root: Path, folder: str) -> list[str]:
     return sorted(out)
 
 
-def plan_move(root: Path, settings: Config, src: str, dst: str) -> MovePlan:
+def plan_move(root: Path, settings: Config, src: str, dst: str, *, cache: Path | None = None,
+              jobs: int | None = None) -> MovePlan:
     """The renames and edits that move `src` to `dst` (relpaths of the KB root, or absolute);
     nothing is written. Raises EditError for a SRC not in the KB, a DST that exists or that
-    leaves the root, and for moves that would break citations."""
+    leaves the root, and for moves that would break citations. `cache` and `jobs` are passed
+    to the check that finds every citation."""
     root = Path(root)
     src_rel, dst_rel = _rel(root, src, "SRC"), _rel(root, dst, "DST")
     src_path = root / src_rel
     if src_rel == "." or not (src_path.is_file() or src_path.is_dir()) or src_path.is_symlink():
         raise EditError(f"{src}: not a file or folder of the knowledge base")
     folder = src_path.is_dir()
-    if dst_rel != "." and (root / dst_rel).is_dir() and not (root / dst_rel).is_symlink():
+    into = dst.endswith(("/", os.sep))  # `mv a.md new-folder/`: into a folder, made if need be
+    if dst_rel != "." and (into or (root / dst_rel).is_dir()) and not (root / dst_rel).is_symlink():
         dst_rel = f"{dst_rel}/{src_path.name}"  # `mv a.md folder/`: into the folder
     elif dst_rel == ".":
         dst_rel = src_path.name
@@ -90,7 +93,7 @@ def plan_move(root: Path, settings: Config, src: str, dst: str) -> MovePlan:
     if not folder and not dst_rel.lower().endswith(".md"):
         raise EditError(f"{dst}: an entry's new name must end in .md")
 
-    report = check([Target(root)], settings, keep=True, cwd=root)
+    report = check([Target(root)], settings, keep=True, cwd=root, cache=cache, jobs=jobs)
     kb, checked = report.kbs[root], report.checked.get(root, {})
     mapper = _Mapper(src_rel, dst_rel, folder)
     if folder:
@@ -111,6 +114,8 @@ def plan_move(root: Path, settings: Config, src: str, dst: str) -> MovePlan:
         before = Doc.of(checked[rel].entry).encode()
         after = _rewrite(checked[rel], kb, mapper, refids, after_paths, root)
         if after != before:
+            if os.path.islink(root / rel):
+                raise EditError(f"{rel}: a symlink, whose citations cannot be rewritten; nothing moved")
             edits.append(FileEdit(rel, before, after))
     plan = MovePlan(moves, edits, refids)
     problems = broken(plan, kb, checked, mapper)

@@ -32,7 +32,7 @@ class Style:
         if self.shape == "bare" or not words:
             return f"{refid}.md"
         if self.join == " ":
-            text = " ".join(title.replace("/", " ").replace("\\", " ").split())
+            text = " ".join(words)
         else:
             text = self.join.join(w[:1].upper() + w[1:] for w in words)
         if self.shape == "lead":

@@ -56,12 +56,27 @@ def _family(family: str, settings: Config) -> str:
     raise EditError(f"`{family}` is not a REF-ID family of the grammar (e.g. DEC, LESS, AP, AWS-LESS, LANG-PY)")
 
 
+_HEAD_END = re.compile(rb"^(?: {0,3}---+[ \t]*|#{2,6}[ \t].*)\r?$", re.MULTILINE)
+
+
+def head(data: bytes) -> bytes:
+    """A file's title and header block (up to its closing `---` or first `##` heading, past any
+    YAML front matter): all that `new` needs (kind, fields, REF-ID), a fraction of the parse."""
+    start = 0
+    if data.startswith(b"---"):
+        close = re.compile(rb"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE).search(data, 3)
+        start = close.end() if close else 0
+    first = data.find(b"\n", start)
+    m = _HEAD_END.search(data, first + 1) if first >= 0 else None
+    return data[: m.end()] if m else data
+
+
 def _entries(root: Path, settings: Config) -> list[Entry]:
-    """Every readable Markdown file of the KB, parsed (unreadable ones are skipped)."""
+    """Every readable Markdown file of the KB, its head parsed (unreadable ones are skipped)."""
     out = []
     for rel in discover(root, settings)[0]:
         try:
-            out.append(parse_file(rel, read_bytes(root, rel), settings))
+            out.append(parse_file(rel, head(read_bytes(root, rel)), settings))
         except OSError:
             continue
     return out
@@ -224,8 +239,15 @@ def write_new(path: Path, data: bytes) -> None:
             os.link(tmp, path)
         except FileExistsError:
             raise EditError(f"{path.name}: already exists; not overwritten") from None
+        except OSError:  # no hard links here: reserve the name, then replace the empty file
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            except FileExistsError:
+                raise EditError(f"{path.name}: already exists; not overwritten") from None
+            os.replace(tmp, path)
     finally:
-        os.unlink(tmp)
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
 
 
 def _umask() -> int:

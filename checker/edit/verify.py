@@ -37,10 +37,16 @@ def broken(plan: MovePlan, kb: KnowledgeBase, checked: dict[str, Checked], mappe
     problems = []
     for rel, c in sorted(checked.items()):
         entry = after[mapper(rel)]
+        resolved = [new_kb.resolve(ref, entry) for ref in entry.references]
         was = _bad(res.status for _, res in c.resolved)
-        now = _bad(new_kb.resolve(ref, entry).status for ref in entry.references)
+        now = _bad(res.status for res in resolved)
         worse = {s: n - was.get(s, 0) for s, n in now.items() if n > was.get(s, 0)}
         if worse:
             what = ", ".join(f"{n} {s}" for s, n in sorted(worse.items()))
             problems.append(f"{mapper(rel)}: {what} citation{'s' if sum(worse.values()) > 1 else ''} after the move")
+        elif len(resolved) == len(c.resolved):
+            for (ref, old), new in zip(c.resolved, resolved):
+                if old.status == new.status == "ok" and tuple(map(mapper, old.targets)) != new.targets:
+                    problems.append(f"{mapper(rel)}:{ref.line}: `{ref.target}` would lead to {new.target} instead")
+                    break
     return problems
