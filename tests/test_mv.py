@@ -232,3 +232,12 @@ def test_a_file_changed_since_planning_is_not_overwritten(kb_dir):
     with pytest.raises(EditError, match="changed on disk"):
         apply_move(plan, root)
     assert (root / COST).is_file()
+
+
+def test_a_dangling_citation_may_come_closer_but_no_citation_breaks(kb_dir):
+    root = every_syntax(kb_dir)
+    dec = root / "entries/decisions/DEC-01.md"
+    dec.write_text(dec.read_text().replace("- AWS-LESS-11 prices it", "- /sima/aws/billing/costs_AWS-LESS-11.md (dangling)"))
+    assert ("entries/decisions/DEC-01.md", 23, "SIMA301") in findings(root)
+    apply_move(plan_move(root, Config(), COST, "aws/billing/Costs_AWS-LESS-11.md"), root)
+    assert findings(root) == [("entries/decisions/DEC-01.md", 23, "SIMA302")]

@@ -1,5 +1,5 @@
 """The safety net of `mv`: resolve every citation again in the KB as it will be after the move;
-a plan that would leave any file with more unresolved citations than before is refused."""
+a plan under which a citation would stop finding its file, or would find another one, is refused."""
 from __future__ import annotations
 
 from collections import Counter
@@ -16,7 +16,7 @@ def _bad(statuses) -> Counter:
 
 
 def broken(plan: MovePlan, kb: KnowledgeBase, checked: dict[str, Checked], mapper) -> list[str]:
-    """`file: N more unresolved citations (status...)` for each file the plan would break."""
+    """`file: line N: `x.md` would be unresolved after the move`, for each file the plan would break."""
     settings = kb.settings
     edited = {e.relpath: e.after for e in plan.edits}
     after: dict[str, Entry] = {}
@@ -38,15 +38,29 @@ def broken(plan: MovePlan, kb: KnowledgeBase, checked: dict[str, Checked], mappe
     for rel, c in sorted(checked.items()):
         entry = after[mapper(rel)]
         resolved = [new_kb.resolve(ref, entry) for ref in entry.references]
-        was = _bad(res.status for _, res in c.resolved)
-        now = _bad(res.status for res in resolved)
-        worse = {s: n - was.get(s, 0) for s, n in now.items() if n > was.get(s, 0)}
-        if worse:
-            what = ", ".join(f"{n} {s}" for s, n in sorted(worse.items()))
-            problems.append(f"{mapper(rel)}: {what} citation{'s' if sum(worse.values()) > 1 else ''} after the move")
-        elif len(resolved) == len(c.resolved):
-            for (ref, old), new in zip(c.resolved, resolved):
-                if old.status == new.status == "ok" and tuple(map(mapper, old.targets)) != new.targets:
-                    problems.append(f"{mapper(rel)}:{ref.line}: `{ref.target}` would lead to {new.target} instead")
-                    break
+        problem = _compare(c.resolved, resolved, mapper) if len(resolved) == len(c.resolved) else None
+        if len(resolved) != len(c.resolved):
+            was = _bad(res.status for _, res in c.resolved)
+            now = _bad(res.status for res in resolved)
+            if sum(now.values()) > sum(was.values()):
+                problem = f"{sum(now.values()) - sum(was.values())} more unresolved citations"
+        if problem:
+            problems.append(f"{mapper(rel)}: {problem} after the move")
     return problems
+
+
+# A citation breaks when it resolved and no longer does, or when a near miss, an ambiguous name
+# or a bad anchor (a citation that finds its file) no longer finds any. A dangling one that
+# comes closer to a moved file (`unresolved` becoming `near`) is not the move's doing.
+_FOUND = ("ok", "near", "ambiguous", "anchor")
+
+
+def _compare(before, after, mapper) -> str | None:
+    for (ref, old), new in zip(before, after):
+        if old.status == "ok" and new.status != "ok":
+            return f"line {ref.line}: `{ref.target}` would be {new.status}"
+        if old.status in _FOUND and new.status not in _FOUND:
+            return f"line {ref.line}: `{ref.target}` would be {new.status}"
+        if old.status == new.status == "ok" and tuple(map(mapper, old.targets)) != new.targets:
+            return f"line {ref.line}: `{ref.target}` would lead to {new.target} instead"
+    return None
