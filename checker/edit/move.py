@@ -27,9 +27,6 @@ from .verify import broken
 
 __all__ = ["FileEdit", "MovePlan", "apply_move", "diff", "plan_move"]
 
-PATH_SYNTAXES = ("kb-path", "bare", "relative", "link")
-
-
 def _rel(root: Path, given: str, what: str) -> str:
     """A command-line or API path as a relpath of the KB root; refuses one outside it."""
     raw = given.replace(os.sep, "/")
@@ -112,7 +109,7 @@ def plan_move(root: Path, settings: Config, src: str, dst: str, *, cache: Path |
     edits = []
     for rel in sorted(checked):
         before = Doc.of(checked[rel].entry).encode()
-        after = _rewrite(checked[rel], kb, mapper, refids, after_paths, root)
+        after = _rewrite(checked[rel], mapper, refids, after_paths)
         if after != before:
             if os.path.islink(root / rel):
                 raise EditError(f"{rel}: a symlink, whose citations cannot be rewritten; nothing moved")
@@ -185,7 +182,7 @@ def _target_of(ref: Reference, res, entry: Entry) -> str | None:
     return None
 
 
-def _rewrite(c: Checked, kb, mapper, refids: dict[str, str], paths: set[str], root: Path) -> bytes:
+def _rewrite(c: Checked, mapper, refids: dict[str, str], paths: set[str]) -> bytes:
     """The file's content once every citation (and, for a moved file, its own H1, footer and
     REF-ID field) follows the move."""
     entry = c.entry

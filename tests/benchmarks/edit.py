@@ -60,7 +60,6 @@ def run(n: int, work: Path) -> list[str]:
     git(root.parent, "commit", "-qm", "kb")
     rows = []
     target, cites = most_cited(root)
-    folder = target.rsplit("/", 1)[0]
     dst = f"moved/{target.rsplit('/', 1)[1]}"
     before = findings(root, {target: dst})
     plan, t_plan = timed(lambda: plan_move(root, Config(), target, dst))
@@ -81,7 +80,6 @@ def run(n: int, work: Path) -> list[str]:
     (rel, _), t_new = timed(lambda: create(root, Config(), "LESS", "Benchmark lesson"))
     errors = [f for f in check([root], Config()).findings if f.relpath == rel and str(f.severity) == "error"]
     rows.append(f"| new LESS entry, {n} files (git history read) | {t_new:.2f} s | `{rel}`, {len(errors)} errors |")
-    del folder
     return rows
 
 
