@@ -323,15 +323,16 @@ def mv_command(src, dst, dry_run, root, config_path, cache_dir, no_cache) -> Non
 
     config, kb_root = _kb_root(config_path, root)
     top = kb_root.resolve()
+    real_src, real_dst = _real(src), _real(dst)
     try:
-        plan = plan_move(top, config, _real(src), _real(dst), cache=None if no_cache else Path(cache_dir).absolute())
+        plan = plan_move(top, config, real_src, real_dst, cache=None if no_cache else Path(cache_dir).absolute())
         if dry_run:
             prefix = os.path.relpath(top, Path.cwd().resolve()).replace(os.sep, "/")
             click.echo(diff(plan, "" if prefix == "." else prefix + "/"), nl=False)
             return
         apply_move(plan, top)
     except EditError as exc:
-        fail(str(exc))
+        fail(str(exc).replace(real_dst, dst).replace(real_src, src))  # the paths as they were typed
     n = len(plan.edits)
     for old, new in plan.moves:
         click.echo(f"{(kb_root / old).as_posix()} -> {(kb_root / new).as_posix()}")

@@ -241,3 +241,29 @@ def test_a_dangling_citation_may_come_closer_but_no_citation_breaks(kb_dir):
     assert ("entries/decisions/DEC-01.md", 23, "SIMA301") in findings(root)
     apply_move(plan_move(root, Config(), COST, "aws/billing/Costs_AWS-LESS-11.md"), root)
     assert findings(root) == [("entries/decisions/DEC-01.md", 23, "SIMA302")]
+
+
+def test_messages_show_paths_as_typed(kb_dir):
+    every_syntax(kb_dir)
+    result = CliRunner().invoke(main, ["mv", f"sima/{COST}", "sima/entries/decisions/DEC-01.md"])
+    assert result.output == "sima-check: error: sima/entries/decisions/DEC-01.md: already exists; not overwritten\n"
+
+
+def test_public_corpus_moves_check_as_before(corpus, tmp_path):
+    import shutil
+
+    root = tmp_path / "sima"
+    shutil.copytree(corpus, root)
+    folder = "entries/decisions"
+    renamed = {p.relative_to(root).as_posix(): "relocated/decisions/" + p.relative_to(root / folder).as_posix()
+               for p in (root / folder).rglob("*.md")}
+    before = findings(root, renamed)
+    plan = plan_move(root, Config(), folder, "relocated/decisions")
+    apply_move(plan, root)
+    assert plan.edits and findings(root) == before
+    old = "relocated/decisions/architecture/DEC-05.md"
+    before = findings(root, {old: "entries/DEC-99.md"})
+    plan = plan_move(root, Config(), old, "entries/DEC-99.md")
+    assert plan.refids == {"DEC-05": "DEC-99"}
+    apply_move(plan, root)
+    assert findings(root) == before
