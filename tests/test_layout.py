@@ -1,8 +1,11 @@
-"""The package layout: every module importable first."""
+"""The package layout: no import cycle, no module over 400 lines, every module importable first."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
 
 from helpers import REPO
 
@@ -32,3 +35,13 @@ def test_every_module_imports_on_its_own():
     assert lines[-1].endswith("modules") and int(lines[-1].split()[0]) > 40
     assert lines[:-1] == []
 
+
+
+def test_no_import_cycle_and_no_module_over_400_lines():
+    """The project's own layout check (`../shared/tools/imports.py`, or the same rules here)."""
+    tool = REPO.parent / "shared" / "tools" / "imports.py"
+    if not tool.is_file():
+        assert not os.environ.get("CI"), f"{tool} is missing (CI lays shared/ beside the clone)"
+        pytest.skip(f"{tool} not found beside the checkout")
+    done = subprocess.run([sys.executable, str(tool), "checker"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout

@@ -8,7 +8,7 @@ from typing import Mapping
 
 from ..parse.inline import strip_escaped_links
 from ..model import Entry
-from .links import Linker, Resolved, esc, target_of
+from .html import Linker, Resolved, esc, target_of
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _CONTEXT_MAX = 160

@@ -8,13 +8,12 @@ import re
 from typing import Callable, Iterable
 
 from ..model import Entry, Finding, HeaderField, Severity
-from .links import Linker, Span, esc, html_text, inline
+from .html import Linker, Span, esc, external_links, html_text, inline
 
 PRIMARY = ("REF-ID", "Type", "Category", "Priority", "Status", "Version", "Date")
 _KEYS = {"date": ("date", "last updated", "updated", "created")}
 _SKIP = frozenset({"purpose"})  # shown as the card's lead line
 _PRIORITY = re.compile(r"(critical|high|medium|low)", re.IGNORECASE)
-_URL_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((https?://[^)\s]+)\)|(https?://[^\s<>()\]]+)")
 
 RuleHref = Callable[[str], "str | None"]
 
@@ -29,23 +28,11 @@ def _value_html(entry: Entry, f: HeaderField, row: Iterable[Span], linker: Linke
     line = entry.line_text(f.line)
     offset = f.column - 1
     if line[offset : offset + len(f.value)] != f.value:  # front matter: no spans to place
-        return _external_links(f.value)
+        return external_links(f.value)
     spans = list(row)
     if spans:
         return html_text(f.value, spans, linker, offset)
-    return _external_links(f.value)
-
-
-def _external_links(text: str) -> str:
-    """Escaped text where `[t](https://...)` and bare http(s) URLs become links."""
-    out, pos = [], 0
-    for m in _URL_LINK.finditer(text):
-        out.append(esc(text[pos : m.start()]))
-        label, url = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(3))
-        out.append(f'<a href="{esc(url)}" rel="noopener">{esc(label)}</a>')
-        pos = m.end()
-    out.append(esc(text[pos:]))
-    return "".join(out)
+    return external_links(f.value)
 
 
 def _css_token(value: str) -> str:

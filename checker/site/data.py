@@ -8,7 +8,7 @@ from typing import Callable
 from ..kb.index import KnowledgeBase
 from ..model import Checked, Entry, Finding, Severity
 from .backlinks import Backlink, collect
-from .links import Resolved
+from .html import Resolved
 from .render import entry_title
 
 MODES = ("fail", "exclude", "warn")

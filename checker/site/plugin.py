@@ -1,18 +1,29 @@
 """The `sima` MkDocs plugin: thin glue between MkDocs and the checker and page builders.
 
 Hooks used, and why:
+- on_startup: its presence keeps one plugin instance across `mkdocs serve` rebuilds, so the
+  pattern extraction of unchanged entries is reused (the check's own cache does the rest).
 - on_config: load the checker's `[tool.sima-check]` settings once and register the CSS/JS assets.
-- on_files: run the checker over `docs_dir` (once per build, so `mkdocs serve` re-checks on
-  every edit), apply `on_violation`, add the generated pages and assets as generated files,
-  and set the navigation (files are final here and the nav is not built yet).
+- on_files: run the checker over `docs_dir` (once per build, with its cache outside `docs_dir`,
+  so a rebuild re-parses only edited files), apply `on_violation`, add the generated pages
+  (`pages.generated_pages`, the one registry) and assets, and set the navigation (files are
+  final here and the nav is not built yet).
 - on_nav: record every page's URL so links can be written relative to each page.
-- on_page_markdown: replace a page's Markdown with the builders' output.
+- on_page_markdown: replace a page's Markdown with the builders' output; the generated HTML
+  blocks (card, compliance, comparison, backlinks, catalogue tables) are held in `Slots` and
+  Python-Markdown only sees a placeholder comment for each.
 - on_page_content: last-line defence, no `javascript:`-style URL survives in the HTML.
+- on_post_page: put the held blocks in. After search indexed the page, so they stay out of
+  the search index without Material parsing them.
 - on_serve: also watch the checker's settings file.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import posixpath
+import secrets
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,17 +36,18 @@ from mkdocs.structure.files import File, Files
 
 from ..api import check
 from ..config import ConfigError, load as load_config
-from ..rules import RULES
-from . import comparison, pages, patterns
+from ..model import Entry
+from . import pages, patterns
 from .data import MODES, SiteData, prepare
-from .links import Linker, neutralize
+from .html import Linker, neutralize
 from .nav import site_nav
+from .pages import compare
 from .render import humanize, nav_title
 
 log = get_plugin_logger("sima")
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
-ASSETS = ("site.css",) + tuple(comparison.ASSETS)
+ASSETS = ("site.css",) + tuple(compare.ASSETS)
 ASSET_URI = "assets/sima/"
 MAX_LISTED = 40  # error findings listed when the build stops
 
@@ -56,9 +68,21 @@ class SimaConfig(base.Config):
     nav = c.Type(bool, default=True)
     """Build the navigation from the KB's folders (ignored when mkdocs.yml has its own `nav`)."""
 
+    cache = c.Type(bool, default=True)
+    """Keep the checker's cache (`.sima-check-cache` beside mkdocs.yml, or a temporary folder when
+    that is inside `docs_dir`), so a rebuild re-parses only the files that changed."""
+
 
 class SimaPlugin(BasePlugin[SimaConfig]):
     """Publish a SIMA knowledge base validated by sima-check."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._patterns: dict[tuple[str, str], object] = {}  # (relpath, text) -> PatternSet, across rebuilds
+        self._slots: dict[str, pages.Slots] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path or ".").resolve().parent
@@ -81,19 +105,23 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         root = Path(config.docs_dir)
-        result = check([root], self.checker, jobs=1, keep=True, cwd=self.project)
+        cache = self._cache_dir(root) if self.config.cache else None
+        result = check([root], self.checker, jobs=1, cache=cache, keep=True, cwd=self.project)
         if result.io_errors:
             raise PluginError("sima: cannot read " + "; ".join(f"{p}: {why}" for p, why in result.io_errors))
-        self.data = prepare(result.kbs[root], result.checked[root], result.findings, self.config.on_violation, patterns.extract)
+        self._kept: dict[tuple[str, str], object] = {}
+        self.data = prepare(result.kbs[root], result.checked[root], result.findings, self.config.on_violation, self._extract)
+        self._patterns = self._kept  # only this build's files stay remembered
         self._report(self.data, result.summary())
         for rel in self.data.excluded:
             f = files.get_file_from_path(rel)
             if f is not None:
                 files.remove(f)
         self._claim_home(files)
-        self.generated = self._generated_pages()
-        p = self.paths
-        self._unsearched = {p.refids, p.keywords, p.compliance, p.comparison, p.pattern_list, p.rules}
+        self.registry = pages.generated_pages(self.data, self.paths, self.site_name)
+        self.generated = {page.src: page for page in self.registry}
+        self._slot_key = secrets.token_hex(4)  # an author's comment cannot name a slot
+        self._slots = {}
         for src in self.generated:
             if files.get_file_from_path(src) is not None:
                 raise PluginError(f"sima: {src} exists in the KB; set the plugin's `pages_dir` to a free folder")
@@ -114,23 +142,29 @@ class SimaPlugin(BasePlugin[SimaConfig]):
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
         linker = Linker(src, self.urls)
+        slots = self._slots[src] = pages.Slots(self._slot_key)
         if src in self.generated:
-            if src == self.paths.comparison:
-                page.meta.setdefault("hide", ["toc"])  # Material: the wide tables take the TOC column
-            if src in self._unsearched:
+            gen = self.generated[src]
+            for key, value in gen.meta.items():
+                page.meta.setdefault(key, value)
+            if not gen.searchable:
                 page.meta["search"] = {"exclude": True}  # Material: catalogues repeat the entries' text
-            return self.generated[src](linker)
+            return slots.lift(gen.build(linker))
         entry = self.data.entries.get(src)
         if entry is None or not entry.text:
             return markdown
         if "title" in page.meta:
             page.meta["title"] = nav_title(self.data.titles[src])
         pset = self.data.patterns.get(src)
-        extra = comparison.comparison_table(pset, "") + "\n" + comparison.selector_html(entry, pset, "") if pset else ""
-        return pages.entry_page(entry, self.data, linker, self.paths, extra)
+        extra = compare.comparison_table(pset, "") + "\n" + compare.selector_html(entry, pset, "") if pset else ""
+        return pages.entry_page(entry, self.data, linker, self.paths, extra, slots)
 
     def on_page_content(self, html: str, page, config: MkDocsConfig, files: Files) -> str:
         return neutralize(html)
+
+    def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
+        slots = self._slots.pop(page.file.src_uri, None)
+        return slots.fill(output, neutralize) if slots is not None else output
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.settings_file is not None:
@@ -171,37 +205,28 @@ class SimaPlugin(BasePlugin[SimaConfig]):
                 files.remove(f)
                 files.append(File(f.src_uri, f.src_dir, f.dest_dir, f.use_directory_urls, dest_uri=dest))
 
-    def _generated_pages(self) -> dict:
-        d, p = self.data, self.paths
-        out = {
-            p.home: lambda ln: pages.home_page(d, ln, p, self.site_name),
-            p.refids: lambda ln: pages.refid_index(d, ln),
-            p.keywords: lambda ln: pages.keyword_index(d, ln),
-            p.compliance: lambda ln: pages.compliance_page(d, ln, p),
-            p.comparison: lambda ln: pages.comparison(d, ln, lambda items: comparison.comparison_page(items, grammar=d.kb.grammar)),
-            p.pattern_list: lambda ln: pages.pattern_list(d, ln, p, comparison.anchor_id),
-            p.rules: lambda ln: pages.rules_index(d, ln, p),
-        }
-        for r in RULES:
-            out[p.rule(r.code)] = lambda ln, r=r: pages.rule_page(r, d, ln, p)
-        return out
+    def _extract(self, entry: Entry):
+        """`patterns.extract`, remembered across rebuilds for unchanged files."""
+        key = (entry.relpath, entry.text)
+        found = self._patterns.get(key)
+        if found is None:
+            found = patterns.extract(entry)
+        self._kept[key] = found
+        return found
+
+    def _cache_dir(self, docs: Path) -> Path:
+        """The checker's cache folder: beside mkdocs.yml, unless that is inside `docs_dir`."""
+        here = self.project / ".sima-check-cache"
+        docs = docs.resolve()
+        if here.resolve() != docs and docs not in here.resolve().parents:
+            return here
+        digest = hashlib.sha1(os.fsencode(docs)).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"sima-check-cache-{digest}"
 
     def _nav(self, files: Files) -> list:
-        p = self.paths
         kb_pages = [
             (rel, nav_title(self.data.titles.get(rel) or humanize(posixpath.splitext(posixpath.basename(rel))[0])))
             for rel in (f.src_uri for f in files.documentation_pages())
             if rel not in self.generated
         ]
-        head = [
-            {"Home": p.home},
-            {"Catalogue": [
-                {"REF-ID index": p.refids}, {"Keyword index": p.keywords},
-                {"Pattern comparison": p.comparison}, {"All patterns": p.pattern_list},
-                {"Compliance": p.compliance},
-                {"Rules": [p.rules] + [{f"{r.code} {r.name}": p.rule(r.code)} for r in RULES]},
-            ]},
-        ]
-        return site_nav(head, kb_pages)
-
-
+        return site_nav(pages.generated_nav(self.registry), kb_pages)

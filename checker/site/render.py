@@ -2,7 +2,8 @@
 
 GitHub (CommonMark) lets a list or a table start right after a paragraph line and nests
 lists indented by two spaces; Python-Markdown needs a blank line first and four spaces per
-level. `github_compat` adds exactly those blank lines and indentation, outside code fences.
+level. `github_compat` adds exactly those blank lines and indentation, outside code fences
+(the parser's `Entry.fences`).
 """
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import re
 
 from ..model import Entry
 from ..parse.refid import RefIdGrammar, grammar as default_grammar
+from ..parse.scan import parse_text
+from .html.links import code_lines
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\S|[ \t]*$)")
 _TABLE_DELIM = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -31,27 +33,18 @@ ACRONYMS = {
 SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())
 
 
-def fence_mask(lines: list[str]) -> list[bool]:
-    """True for lines inside (or opening/closing) a fenced code block."""
-    mask, char, size = [False] * len(lines), "", 0
-    for i, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if char:
-            mask[i] = True
-            if m and m.group(1)[0] == char and len(m.group(1)) >= size and not m.group(2).strip():
-                char = ""
-        elif m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            char, size, mask[i] = m.group(1)[0], len(m.group(1)), True
-    return mask
-
-
 def _is_table_start(lines: list[str], i: int) -> bool:
     return "|" in lines[i] and i + 1 < len(lines) and bool(_TABLE_DELIM.match(lines[i + 1])) and "-" in lines[i + 1]
 
 
-def github_compat(lines: list[str]) -> list[str]:
-    """Blank lines before lists and tables that follow text; nested lists at 4 spaces."""
-    code = fence_mask(lines)
+def github_compat(lines: list[str], code: list[bool] | None = None) -> list[str]:
+    """Blank lines before lists and tables that follow text; nested lists at 4 spaces.
+
+    `code` marks the lines inside code fences (an entry's page passes the parser's fences);
+    without it the lines are parsed for their fences."""
+    if code is None:
+        # a blank first line: the parser must not read a leading `---` as front matter
+        code = code_lines(parse_text("page.md", "\n" + "\n".join(lines), "other"))[1:]
     after = [""] * (len(lines) + 1)  # the next non-blank line at or after i (no rescan per blank)
     for j in range(len(lines) - 1, -1, -1):
         after[j] = lines[j] if lines[j].strip() else after[j + 1]

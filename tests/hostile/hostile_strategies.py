@@ -195,9 +195,10 @@ def line_count(data: bytes, entry: Entry) -> int:
 def site_pages(kb: Loaded, result: Result) -> dict[str, str]:
     """Every page the site builds for this KB: entry pages and generated pages (one rule page)."""
     from checker.rules import RULES
-    from checker.site import comparison, pages, patterns
+    from checker.site import pages, patterns
+    from checker.site.pages import compare as comparison
     from checker.site.data import prepare
-    from checker.site.links import Linker, directory_url
+    from checker.site.html import Linker, directory_url
 
     data = prepare(kb.kb, kb.checked, result.findings, "warn", patterns.extract)
     paths = pages.Paths()

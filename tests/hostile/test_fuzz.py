@@ -216,7 +216,7 @@ OLD_PATTERNS = {  # checker/site/patterns.py before its `(.+?)\s*$` tails were m
 @given(st.sampled_from(sorted(OLD_PATTERNS)),
        pieces("pattern", "Pattern 1", "Q1", "yes", "No", "**", ":**", "**:", ":", ".", ")", "->", "\u2192", " ", "\t", "-", "\u2013", "a", "\u00a0"))
 def test_site_pattern_regexes_match_the_old_ones(name, line):
-    from checker.site import patterns
+    from checker.site.patterns import syntax as patterns
 
     old = re.compile(*OLD_PATTERNS[name]).match(line)
     new = getattr(patterns, name).match(line)

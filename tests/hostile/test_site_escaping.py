@@ -22,11 +22,12 @@ from checker.config import Config
 from checker.run.engine import check_parsed
 from checker.kb.index import KnowledgeBase
 from checker.rules import RULES
-from checker.site import comparison, pages, patterns
+from checker.site import pages, patterns
+from checker.site.pages import compare as comparison
 from checker.site.backlinks import backlinks_html
 from checker.site.card import card_html, compliance_html
 from checker.site.data import prepare
-from checker.site.links import Linker, directory_url, neutralize, spans
+from checker.site.html import Linker, directory_url, neutralize, spans
 from helpers import parse
 
 PAYLOADS = [
@@ -276,14 +277,14 @@ BYPASS_VECTORS = [
 
 def _full_pass(page_html: str) -> str:
     """`neutralize` without its pre-test."""
-    from checker.site import links
+    from checker.site.html import sanitize as links
 
     return links._TAG_OR_START.sub(links._safe_any, page_html)
 
 
 @pytest.mark.parametrize("vector", PAYLOADS + BYPASS_VECTORS)
 def test_pre_test_never_skips_a_vector(vector):
-    from checker.site.links import needs_neutralize
+    from checker.site.html import needs_neutralize
 
     for source in (vector, f"text {vector} text", f"<div>\n{vector}\n</div>", f"- {vector}"):
         for page in (source, markdown.markdown(source, extensions=["toc", "tables", "fenced_code"])):
@@ -293,7 +294,7 @@ def test_pre_test_never_skips_a_vector(vector):
 
 
 def test_pre_test_lets_ordinary_pages_through():
-    from checker.site.links import needs_neutralize
+    from checker.site.html import needs_neutralize
 
     page = '<h2 id="a">On the way<a class="headerlink" href="#a">¶</a></h2><p>Based on <a href="../x/">x</a>, see <a href="https://e.example/a:b">e</a>.</p>'
     assert not needs_neutralize(page) and neutralize(page) == page
@@ -314,7 +315,7 @@ if given is not None:
         """Rendered SIMA-shaped Markdown: when the pre-test skips it, the page holds nothing that
         could run or retarget, and the full pass would make no safety change (no URL to `#`, no
         element shown as text; it may still respell tags, e.g. `<hr />` as `<hr/>`)."""
-        from checker.site.links import needs_neutralize
+        from checker.site.html import needs_neutralize
 
         page = markdown.markdown(text, extensions=["toc", "tables", "fenced_code"])
         if not needs_neutralize(page):

@@ -14,7 +14,7 @@ from checker.run.engine import check_parsed
 from checker.kb.index import KnowledgeBase
 from checker.site import patterns
 from checker.site.data import SiteData, prepare
-from checker.site.links import Linker, directory_url
+from checker.site.html import Linker, directory_url
 from checker.site.pages import Paths
 from checker.rules import RULES
 from helpers import REPO, parse

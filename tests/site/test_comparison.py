@@ -14,7 +14,7 @@ import markdown
 import pytest
 
 from checker.parse.scan import parse_text
-from checker.site.comparison import (
+from checker.site.pages.compare import (
     ASSET_DIR, ASSETS, anchor_id, comparison_page, entry_comparison_html, safe_url,
 )
 from checker.site.patterns import extract

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.site.links import (
+from checker.site.html import (
     Linker, directory_url, guard_relative, is_safe_href, neutralize, relative_url, rewrite,
 )
 from conftest import DEC05_REL, SEED_REL, SUGA_REL, linker, make_site

@@ -1,109 +1,15 @@
-"""Patterns described by an entry (`### Pattern 1: Name (Qualifier)` sections), their
-labelled attributes and the entry's `Q1:` / `YES →` / `NO →` decision tree.
+"""Patterns described by an entry (`### Pattern 1: Name (Qualifier)` sections) and their
+labelled attributes, aligned into comparison rows.
 
-Pure functions of `Entry.lines` and `Entry.headings`; the comparison page renders the result.
+Pure functions of `Entry.lines`, `Entry.headings` and `Entry.fences`; the comparison page
+renders the result.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
-from ..model import Entry, Heading
-
-_PATTERN = re.compile(
-    r"^[^\w\[]*pattern(?:\s+(\d{1,4}))?\s*(?::|\.|\s[-\u2013\u2014]|[-\u2013\u2014](?=\s))\s*(.*\S|.)\s*$",
-    re.IGNORECASE,
-)
-# A value is `(.*\S|.)` / `((?:.*\S)?)` before `\s*$`: what `(.+?)` / `(.*?)` would take, without
-# retrying `\s*$` at every character (quadratic on a line with a long run of spaces).
-_LABEL = re.compile(r"^ {0,3}\*\*([^*\n]{1,80}?)(?::\*\*|\*\*:)\s*((?:.*\S)?)\s*$")
-_PLAIN_KEY = re.compile(r"^ {0,3}([A-Z][\w'/&-]*(?: [\w'/&()-]+){0,2}):\s*$")
-_HR = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
-_ITEM = re.compile(r"^(\s*)(?:[-*+\u2022]|\d{1,3}[.)])\s+(.*)$")
-_MARK = re.compile(r"^\s*(?:[\u2705\u274c\u2714\u2716\u26a0\u2b50\u27a1\u2192\u2022\U0001f300-\U0001faff]|[-*+]\s)")
-_KEYED = re.compile(r"^(?:\*\*)?([A-Za-z][\w'/&()-]*(?: [\w'/&()-]+){0,3})(?::\*\*|\*\*:|:)\s+(.+)$")
-_QUESTION = re.compile(r"^\W*?(?:\*\*)?Q(\d{1,3})(?:\*\*)?\s*[:.)]\s*(?:\*\*)?\s*(.*\S|.)\s*$", re.IGNORECASE)
-_ANSWER = re.compile(r"^\W*?(?:\*\*)?(yes|no)(?:\*\*)?\s*(?:\u2192|->|=>|\u21d2|\u27f6|:)\s*(.*\S|.)\s*$", re.IGNORECASE)
-_GOTO = re.compile(
-    r"^(?:(?:go|jump|skip|continue|proceed)\s*(?:on\s+)?(?:to|with)\s+|goto\s+|see\s+|next:?\s+)?(q\d{1,3})\b\W*$",
-    re.IGNORECASE,
-)
-_CHARACTERISTICS = ("characteristic", "properties", "attributes", "profile")
-_CODE_ROW, _NOTES_ROW = "Code", "Notes"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One attribute of one pattern: prose or code in `text`, list items in `items`."""
-
-    text: str = ""
-    items: tuple[str, ...] = ()
-    code: bool = False  # `text` is preformatted (a fenced block or a table)
-    line: int = 0
-
-    def __bool__(self) -> bool:
-        return bool(self.text or self.items)
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """A `Pattern N: Name (Qualifier)` section."""
-
-    number: int | None
-    name: str
-    qualifier: str
-    heading_line: int
-    slug: str
-    rows: dict[str, Cell] = field(default_factory=dict)
-    title: str = ""  # the heading text as written
-    level: int = 3
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Where an answer leads: another question, a pattern, or plain text."""
-
-    text: str
-    goto: str | None = None  # question id
-    pattern: str | None = None  # a Pattern.name of the same entry
-
-
-@dataclass(frozen=True)
-class Question:
-    """`Q1: text` with its YES and NO outcomes."""
-
-    id: str
-    text: str
-    yes: Outcome
-    no: Outcome
-    line: int
-
-
-@dataclass(frozen=True)
-class DecisionTree:
-    """The entry's decision tree; the first question is the start."""
-
-    questions: tuple[Question, ...]
-    line: int  # the `**Decision Tree:**` label or heading
-
-    @property
-    def start(self) -> str:
-        """Id of the first question."""
-        return self.questions[0].id
-
-
-@dataclass(frozen=True)
-class PatternSet:
-    """Everything the comparison page needs from one entry."""
-
-    entry_relpath: str
-    patterns: tuple[Pattern, ...] = ()
-    attributes: tuple[str, ...] = ()
-    tree: DecisionTree | None = None
-
-    def find(self, name: str | None) -> Pattern | None:
-        """The pattern called `name` (exact), if any."""
-        return next((p for p in self.patterns if p.name == name), None)
+from ...model import Entry, Heading
+from .model import Cell, Pattern, PatternSet
+from .syntax import _CHARACTERISTICS, _CODE_ROW, _HR, _ITEM, _KEYED, _MARK, _NOTES_ROW, _PATTERN, _PLAIN_KEY, _label, _plain
+from .tree import _tree, _tree_stop
 
 
 def extract(entry: Entry) -> PatternSet:
@@ -156,10 +62,6 @@ def _split_qualifier(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.replace("**", "").replace("`", "").split())
-
-
 def _section_end(headings: tuple[Heading, ...], h: Heading, later_patterns: list[Heading], n: int) -> int:
     """1-based line where the section of `h` stops (exclusive)."""
     stops = [x.line for x in headings if x.line > h.line and x.level <= h.level]
@@ -182,15 +84,6 @@ def _code_mask(entry: Entry) -> list[str]:
 
 
 # ---------------------------------------------------------------- rows of one section
-
-
-def _label(line: str, plain: bool = True) -> tuple[str, str] | None:
-    """(label, inline value) for `**Label:** value`, `**Label**:` or a bare `Label:` line."""
-    m = _LABEL.match(line)
-    if m and m.group(1).strip():
-        return _plain(m.group(1)), m.group(2).strip()
-    m = _PLAIN_KEY.match(line) if plain else None
-    return (m.group(1).strip(), "") if m else None
 
 
 def _is_stop(line: str, kind: str, heading_lines: set[int], lineno: int, plain: bool = True) -> bool:
@@ -374,87 +267,3 @@ def _align(raw: list[list[tuple[str, Cell]]]) -> tuple[tuple[str, ...], list[dic
 def _merge(a: Cell, b: Cell) -> Cell:
     text = "\n\n".join(t for t in (a.text, b.text) if t) if (a.code or b.code) else " ".join(t for t in (a.text, b.text) if t)
     return Cell(text, a.items + b.items, a.code or b.code, a.line or b.line)
-
-
-# ---------------------------------------------------------------- decision tree
-
-
-def _tree(lines, code, headings, patterns: list[Pattern]) -> DecisionTree | None:
-    """The first `Decision Tree` label or heading followed by `Q1:` / YES / NO lines."""
-    starts: list[tuple[int, int]] = []  # (0-based first line, 1-based label line)
-    for h in headings:
-        if "decision tree" in h.text.lower():
-            starts.append((h.line, h.line))
-    for i, line in enumerate(lines):
-        lab = _label(line) if code[i] == "text" and "**" in line else None
-        if lab and "decision tree" in lab[0].lower():
-            starts.append((i + 1, i + 1))
-    by_line = {h.line: h for h in headings}
-    for first, label_line in sorted(starts):
-        level = by_line[label_line].level if label_line in by_line else 7  # 7: a label
-        end = next((j for j in range(first, len(lines)) if _tree_stop(lines[j], code[j], by_line, j + 1, level)), len(lines))
-        tree = _parse_tree(lines, first, end, label_line, patterns)
-        if tree:
-            return tree
-    return None
-
-
-def _tree_stop(line: str, kind: str, by_line: dict[int, Heading], lineno: int, level: int) -> bool:
-    """A heading of the tree's level or higher; after a label also a rule or another label."""
-    h = by_line.get(lineno)
-    if h is not None:
-        return h.level <= level
-    if level < 7 or kind != "text" or _QUESTION.match(line.strip()) or _ANSWER.match(line.strip()):
-        return False
-    return bool(_HR.match(line)) or _label(line) is not None
-
-
-def _parse_tree(lines, first: int, end: int, label_line: int, patterns: list[Pattern]) -> DecisionTree | None:
-    raw: list[list] = []  # [id, text, yes, no, line]
-    for i in range(first, end):
-        line = lines[i].strip().strip("`")
-        if m := _QUESTION.match(line):
-            raw.append([f"Q{int(m.group(1))}", _plain(m.group(2)), None, None, i + 1])
-        elif raw and (m := _ANSWER.match(line)):
-            slot = 2 if m.group(1).lower() == "yes" else 3
-            if raw[-1][slot] is None:
-                raw[-1][slot] = _plain(m.group(2))
-    complete: dict[str, list] = {}
-    for q in raw:
-        if q[2] and q[3] and q[0] not in complete:
-            complete[q[0]] = q
-    if not complete:
-        return None
-    questions = tuple(
-        Question(qid, text, _outcome(yes, complete, patterns), _outcome(no, complete, patterns), line)
-        for qid, text, yes, no, line in complete.values()
-    )
-    return DecisionTree(questions, label_line)
-
-
-def _outcome(text: str, questions: dict, patterns: list[Pattern]) -> Outcome:
-    """Goto when the text names an existing question, else the pattern it names, else text."""
-    g = _GOTO.match(text)
-    if g and f"Q{int(g.group(1)[1:])}" in questions:
-        return Outcome(text, goto=f"Q{int(g.group(1)[1:])}")
-    p = match_pattern(text, patterns)
-    return Outcome(text, pattern=p.name if p else None)
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s-]", " ", text.casefold()).split())
-
-
-def match_pattern(text: str, patterns: list[Pattern] | tuple[Pattern, ...]) -> Pattern | None:
-    """The pattern an outcome names: exact name (case-insensitive) first, else the longest
-    pattern name contained in it as whole words (None when names that do not contain each
-    other both occur)."""
-    want = _norm(re.sub(r"^(?:use|choose|pick|apply)\s+", "", text.strip(), flags=re.IGNORECASE))
-    for p in patterns:
-        if want in {_norm(p.name), _norm(f"{p.name} {p.qualifier}"), _norm(p.title)}:
-            return p
-    hits = [p for p in patterns if _norm(p.name) and re.search(rf"(?<!\w){re.escape(_norm(p.name))}(?!\w)", want)]
-    if not hits:
-        return None
-    best = max(hits, key=lambda p: len(_norm(p.name)))
-    return best if all(_norm(p.name) in _norm(best.name) for p in hits) else None

@@ -1,12 +1,13 @@
 """Cross-references to working links: where each reference of an entry points on the site.
 
-Resolution is the checker's own (`KnowledgeBase.resolve`), so the site links exactly what
-`sima-check` accepts. A reference becomes a `Span` of its line; spans are then written as
+Resolutions come from the check run (`Report.checked[root][rel].resolved`), so the site links
+exactly what `sima-check` accepts. The one exception: reference-style definitions
+(`[id]: target`) are not references to the checker, so `_definition` resolves them with the
+same `KnowledgeBase.resolve`. A reference becomes a `Span` of its line; spans are then written as
 Markdown links (entry bodies, checked by MkDocs) or as escaped HTML (cards, generated pages).
 """
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from bisect import bisect_right
@@ -14,143 +15,17 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import quote, unquote
 
-from ..parse.inline import code_spans
-from ..kb.index import KnowledgeBase, Resolution
-from ..model import Entry, Reference
-from ..parse.refs import is_external, split_anchor
-from .render import fence_mask
+from ...kb.index import KnowledgeBase, Resolution
+from ...model import Entry, Reference
+from ...parse.inline import code_spans
+from ...parse.refs import is_external, split_anchor
+from .escape import esc
+from .urls import guard_relative, is_safe_href, relative_url
 
 Resolved = list[tuple[Reference, Resolution]]
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK_LABEL = re.compile(r"(!?)\[((?:[^\]\\]|\\.)*)\]\(")
-_SAFE_SCHEMES = ("http", "https", "mailto")
-# A `/` separates attributes as a space does (`<svg/onload=...>` is an svg with onload).
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:[\s/](?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?>")
-# A start tag, an end tag, or any other `<` opening a tag that _TAG cannot parse (shown as text).
-_TAG_OR_START = re.compile(_TAG.pattern + r"|</[a-zA-Z][a-zA-Z0-9-]*\s*>|<(?=/?[a-zA-Z])")
-_ATTR_TOKEN = re.compile(r"""[\s/]+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
-_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data"})
-# Shown as text: elements that run code, and those that retarget or redirect the page.
-_EXECUTABLE = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base", "meta", "link"})
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
-# The cheap pre-test of `neutralize`, a superset of what it changes for safety, run on the
-# lowercased page as plain substring searches and literal-led patterns (fast in `re`):
-# an executable element's start; `on...=` after whitespace, `/` or a quote (where browsers start
-# an attribute name); a URL attribute whose value, unless it starts `http(s)://` or `mailto:`,
-# has a `:`, `&` or control character before its first `/`, `?`, `#` or quote.
-_RISKY_TAGS = tuple("<" + name for name in ("script", "iframe", "object", "embed", "frame", "base", "meta", "link"))
-_HANDLER = re.compile(r"""on[^\s"'>/=]*\s*=""")
-_RISKY_URLS = tuple(
-    re.compile(name + r"""\s*=\s*["']*(?!https?://|mailto:)[^/?#"'>]*?[:&\x00-\x20\x7f]""")
-    for name in ("href", "src", "action", "poster", "data")  # also formaction, xlink:href
-)
 _DEFINITION = re.compile(r"^( {0,3}(?:[-*+]\s+)?)\[([^\]\n]{1,200})\]:[ \t]*(<[^>\n]*>|\S+)")
-
-
-def esc(text: object) -> str:
-    """HTML-escape any value (quotes too, so it is safe in attributes)."""
-    return html.escape(str(text), quote=True)
-
-
-def inline(text: str) -> str:
-    """Escaped text with `code` spans as <code> (finding messages, rule docs)."""
-    out, pos = [], 0
-    for start, inner_start, inner_end, end in code_spans(text):  # what _CODE_SPAN finds, linearly
-        out.append(esc(text[pos:start]) + f"<code>{esc(text[inner_start:inner_end].strip())}</code>")
-        pos = end
-    out.append(esc(text[pos:]))
-    return "".join(out)
-
-
-def relative_url(url: str, base: str) -> str:
-    """`url` relative to the page at `base` (both site-root relative, as MkDocs writes them)."""
-    base_dir = base if base.endswith("/") or base in ("", ".") else posixpath.dirname(base)
-    from_parts = [p for p in base_dir.split("/") if p not in ("", ".")]
-    to_parts = [p for p in url.split("/") if p not in ("", ".")]
-    common = 0
-    for a, b in zip(from_parts, to_parts):
-        if a != b:
-            break
-        common += 1
-    rel = "/".join([".."] * (len(from_parts) - common) + to_parts[common:]) or "."
-    if url.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return guard_relative(rel)
-
-
-def guard_relative(url: str) -> str:
-    """A relative URL whose first segment holds `:` would read as a scheme; prefix `./`."""
-    first = url.split("/", 1)[0]
-    return "./" + url if ":" in first else url
-
-
-def directory_url(src: str) -> str:
-    """The URL MkDocs gives a page with `use_directory_urls` (for tests and defaults)."""
-    stem = src[:-3] if src.lower().endswith(".md") else src
-    head, _, name = stem.rpartition("/")
-    if name in ("index", "README"):
-        url = head + "/" if head else "./"
-    else:
-        url = stem + "/"
-    return quote(url)
-
-
-def is_safe_href(url: str) -> bool:
-    """False for `javascript:`, `data:`, `vbscript:` and any scheme other than http(s)/mailto."""
-    clean = _CONTROL.sub("", html.unescape(url)).lower()
-    m = re.match(r"^([a-z][a-z0-9+.-]*):", clean)
-    return m is None or m.group(1) in _SAFE_SCHEMES
-
-
-def needs_neutralize(page_html: str) -> bool:
-    """False only when the HTML holds nothing `neutralize` makes safe: no executable element,
-    no `on...=` attribute, no URL attribute whose value could carry a scheme other than
-    http(s)/mailto (a `:`, `&` or control character before its first `/`, `?` or `#`)."""
-    low = page_html.lower()
-    if any(tag in low for tag in _RISKY_TAGS) or any(p.search(low) for p in _RISKY_URLS):
-        return True
-    for m in _HANDLER.finditer(low):
-        before = low[m.start() - 1] if m.start() else ""
-        if before.isspace() or before in ("/", '"', "'"):
-            return True
-    return False
-
-
-def neutralize(page_html: str) -> str:
-    """Make rendered page HTML safe to publish: unsafe URL attributes (`javascript:` and
-    friends) become `#`, event-handler attributes are dropped, and executable elements
-    (`<script>` other than JSON data, `<iframe>`, `<object>`, `<embed>`) are shown as text,
-    as GitHub would not run them either. A `<` that opens a tag too malformed to check is
-    shown as text. HTML without anything risky (`needs_neutralize`) is returned as it is."""
-    if not needs_neutralize(page_html):
-        return page_html
-    return _TAG_OR_START.sub(_safe_any, page_html)
-
-
-def _safe_any(m: re.Match) -> str:
-    if m.group(1) is not None:
-        return _safe_tag(m)
-    return "&lt;" if m.group(0) == "<" else m.group(0)  # an end tag is kept
-
-
-def _safe_tag(m: re.Match) -> str:
-    tag, name = m.group(0), m.group(1)
-    inner = tag[1 + len(name) : -1]
-    closing = "/>" if inner.endswith("/") else ">"
-    kept, data_json = [], False
-    for a in _ATTR_TOKEN.finditer(inner):
-        key, value = a.group(1).lower(), (a.group(2) or "").strip("\"'")
-        if key.startswith("on"):
-            continue  # event handlers
-        if key in _URL_ATTRS and a.group(2) is not None and not is_safe_href(value):
-            kept.append(f' {a.group(1)}="#"')
-            continue
-        data_json |= key == "type" and value.strip().lower() == "application/json"
-        kept.append(" " + a.group(0)[a.start(1) - a.start() :])  # `/` separators become spaces
-    if name.lower() in _EXECUTABLE and not (name.lower() == "script" and data_json):
-        return html.escape(tag)
-    return f"<{name}{''.join(kept)}{closing}"
 
 
 @dataclass(frozen=True)
@@ -318,11 +193,14 @@ def html_text(text: str, row: Iterable[Span], linker: Linker, offset: int = 0) -
     return "".join(out)
 
 
-def rewrite(entry: Entry, resolved: Resolved, linker: Linker, kb: KnowledgeBase | None = None) -> list[str]:
+def rewrite(
+    entry: Entry, resolved: Resolved, linker: Linker, kb: KnowledgeBase | None = None, code: list[bool] | None = None
+) -> list[str]:
     """All lines of the entry with every cross-reference written as a link (and, given the KB,
     reference-style link definitions pointed at the right page or shown as text)."""
     by_line = spans(entry, resolved)
-    code = fence_mask(list(entry.lines)) if kb is not None else []
+    if kb is not None and code is None:
+        code = code_lines(entry)
     out = []
     for n, line in enumerate(entry.lines, 1):
         if kb is not None and not code[n - 1] and "]:" in line and _DEFINITION.match(line):
@@ -330,6 +208,17 @@ def rewrite(entry: Entry, resolved: Resolved, linker: Linker, kb: KnowledgeBase 
         else:
             out.append(markdown_line(line, by_line[n], linker) if n in by_line else line)
     return out
+
+
+def code_lines(entry: Entry) -> list[bool]:
+    """Per line of the entry (0-based): True inside a code fence, its fence lines included,
+    from the fences the parser found."""
+    n = len(entry.lines)
+    mask = [False] * n
+    for f in entry.fences:
+        end = f.end if f.closed else n
+        mask[f.line - 1 : end] = [True] * (end - f.line + 1)
+    return mask[:n]
 
 
 def _definition(line: str, lineno: int, entry: Entry, kb: KnowledgeBase, linker: Linker) -> str:

@@ -1,59 +1,26 @@
 """The pattern comparison page: one side-by-side table per entry, a KB-wide list of patterns,
 and the decision-tree selector (enhanced by assets/selector.js).
 
-Pure string builders, no MkDocs import. Every value taken from an entry is escaped with
-`html.escape(..., quote=True)`; links are relative URLs or `#` anchors built from slugs.
+Pure string builders, no MkDocs import. Every value taken from an entry goes through the
+`html` package (`esc`, `rich_inline`, `pre`); links are `safe_url`s or `#` anchors from slugs.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from html import escape
 from pathlib import Path
-from urllib.parse import quote
 
-from ..parse.inline import strip_links
-from ..model import Entry
-from ..parse.slug import slugify
-from .render import entry_title
-from .patterns import Cell, DecisionTree, Outcome, Pattern, PatternSet
+from ...model import Entry
+from ...parse.slug import slugify
+from ..html import esc, page_href, pre, rich_inline, safe_url
+from ..patterns import Cell, DecisionTree, Outcome, Pattern, PatternSet
+from ..render import entry_title
 
-ASSET_DIR = Path(__file__).resolve().parent / "assets"
+__all__ = ["ASSETS", "ASSET_DIR", "anchor_id", "comparison_page", "comparison_table", "entry_comparison_html",
+           "pattern_index_html", "safe_url", "selector_html", "tree_json"]
+ASSET_DIR = Path(__file__).resolve().parents[1] / "assets"
 ASSETS = ("selector.js", "selector.css")  # files of ASSET_DIR the page needs
-
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
-def safe_url(url: str) -> str:
-    """A relative URL made safe for an href: no scheme, no `//host`, no fragment, quoted."""
-    url = re.sub(r"[\x00-\x20\x7f]", lambda m: quote(m.group(0)), url.split("#", 1)[0])
-    if _SCHEME.match(url) or url.startswith(("//", "\\", "/\\")):
-        url = "./" + url.lstrip("/\\")  # `javascript:x` -> `./javascript:x`, a plain path
-    return quote(url, safe="/%:@!$&'()*+,;=?._~-")
-
-
-def _href(page_url: str, slug: str = "") -> str:
-    base = safe_url(page_url)
-    return f"{base}#{quote(slug, safe='')}" if slug else (base or "#")
-
-
-def _inline(text: str) -> str:
-    """Escaped text with `code` and **bold** kept; Markdown links reduced to their text."""
-    out = _e(strip_links(text, image=True))  # `_MD_LINK` -> `\1`, linear on runs of `[`
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
-
-
-def _pre(text: str) -> str:
-    # newlines as character references: the HTML block has no blank or indented lines for
-    # Markdown preprocessors to act on
-    return "<pre><code>" + _e(text).replace("\n", "&#10;") + "</code></pre>"
 
 
 def anchor_id(entry: Entry) -> str:
@@ -74,27 +41,27 @@ def _cell_html(cell: Cell | None, pattern: Pattern, href: str) -> str:
         return '<td class="sima-empty">\u2014</td>'
     parts = []
     if cell.text:
-        parts.append(_pre(cell.text) if cell.code else f"<p>{_inline(cell.text)}</p>")
+        parts.append(pre(cell.text) if cell.code else f"<p>{rich_inline(cell.text)}</p>")
     if cell.items:
-        parts.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in cell.items) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{rich_inline(i)}</li>" for i in cell.items) + "</ul>")
     link = (
-        f'<a class="sima-cell-link" href="{_e(href)}" title="{_e("Go to " + pattern.name)}"'
-        f' aria-label="{_e("Go to " + pattern.name)}">\u2197</a>'
+        f'<a class="sima-cell-link" href="{esc(href)}" title="{esc("Go to " + pattern.name)}"'
+        f' aria-label="{esc("Go to " + pattern.name)}">\u2197</a>'
     )
     return "<td>" + "".join(parts) + link + "</td>"
 
 
 def comparison_table(pset: PatternSet, page_url: str) -> str:
     """The side-by-side table: a column per pattern, a row per attribute."""
-    hrefs = [_href(page_url, p.slug) for p in pset.patterns]
+    hrefs = [page_href(page_url, p.slug) for p in pset.patterns]
     head = ['<th scope="col">Attribute</th>']
     for p, href in zip(pset.patterns, hrefs):
-        qual = f'<br><span class="sima-qualifier">{_e(p.qualifier)}</span>' if p.qualifier else ""
-        head.append(f'<th scope="col"><a href="{_e(href)}">{_e(p.name)}</a>{qual}</th>')
+        qual = f'<br><span class="sima-qualifier">{esc(p.qualifier)}</span>' if p.qualifier else ""
+        head.append(f'<th scope="col"><a href="{esc(href)}">{esc(p.name)}</a>{qual}</th>')
     rows = []
     for attr in pset.attributes:
         cells = "".join(_cell_html(p.rows.get(attr), p, href) for p, href in zip(pset.patterns, hrefs))
-        rows.append(f'<tr><th scope="row">{_e(attr)}</th>{cells}</tr>')
+        rows.append(f'<tr><th scope="row">{esc(attr)}</th>{cells}</tr>')
     return "\n".join([
         '<div class="sima-comparison-wrap">',
         '<table class="sima-comparison">',
@@ -112,12 +79,12 @@ def entry_comparison_html(entry: Entry, pset: PatternSet, page_url: str, grammar
     ident, title = entry_label(entry, grammar)
     heading = f"{ident} \u00b7 {title}" if title and title != ident else ident
     parts = [
-        f'<section class="sima-comparison-entry" id="{_e(anchor_id(entry))}">',
-        f'<h3><a href="{_e(_href(page_url))}">{_e(heading)}</a></h3>',
+        f'<section class="sima-comparison-entry" id="{esc(anchor_id(entry))}">',
+        f'<h3><a href="{esc(page_href(page_url))}">{esc(heading)}</a></h3>',
     ]
     purpose = entry.field("purpose")
     if purpose and purpose.value:
-        parts.append(f'<p class="sima-purpose">{_inline(purpose.value)}</p>')
+        parts.append(f'<p class="sima-purpose">{rich_inline(purpose.value)}</p>')
     parts.append(comparison_table(pset, page_url))
     if pset.tree is not None:
         parts.append(selector_html(entry, pset, page_url))
@@ -130,7 +97,7 @@ def _outcome_json(o: Outcome, pset: PatternSet, page_url: str) -> dict:
         return {"goto": o.goto}
     p = pset.find(o.pattern)
     if p is not None:
-        return {"pattern": p.name, "qualifier": p.qualifier, "href": _href(page_url, p.slug)}
+        return {"pattern": p.name, "qualifier": p.qualifier, "href": page_href(page_url, p.slug)}
     return {"text": o.text}
 
 
@@ -157,11 +124,11 @@ def tree_json(pset: PatternSet, page_url: str) -> str:
 
 def _static_outcome(o: Outcome, pset: PatternSet, page_url: str, tree_id: str) -> str:
     if o.goto:
-        return f'<a href="#{_e(tree_id)}-{_e(o.goto.lower())}">{_e(o.goto)}</a>'
+        return f'<a href="#{esc(tree_id)}-{esc(o.goto.lower())}">{esc(o.goto)}</a>'
     p = pset.find(o.pattern)
     if p is not None:
-        return f'<a href="{_e(_href(page_url, p.slug))}">{_e(p.name)}</a>'
-    return _inline(o.text)
+        return f'<a href="{esc(page_href(page_url, p.slug))}">{esc(p.name)}</a>'
+    return rich_inline(o.text)
 
 
 def selector_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
@@ -175,16 +142,16 @@ def selector_html(entry: Entry, pset: PatternSet, page_url: str) -> str:
         yes = _static_outcome(q.yes, pset, page_url, tree_id)
         no = _static_outcome(q.no, pset, page_url, tree_id)
         items.append(
-            f'<li id="{_e(tree_id)}-{_e(q.id.lower())}"><span class="sima-static-question">'
-            f"{_e(q.id)}: {_inline(q.text)}</span><ul>"
+            f'<li id="{esc(tree_id)}-{esc(q.id.lower())}"><span class="sima-static-question">'
+            f"{esc(q.id)}: {rich_inline(q.text)}</span><ul>"
             f"<li>Yes \u2192 {yes}</li><li>No \u2192 {no}</li></ul></li>"
         )
     # The tree rides in an attribute, not in <script type="application/json">: Material's
     # instant navigation re-inserts every <script> of the page without its attributes, which
     # runs the JSON as JavaScript (a SyntaxError) and loses the element's class.
     return "\n".join([
-        f'<div class="sima-selector" data-tree-id="{_e(tree_id)}" id="{_e(tree_id)}"'
-        f' data-tree="{_e(tree_json(pset, page_url))}">',
+        f'<div class="sima-selector" data-tree-id="{esc(tree_id)}" id="{esc(tree_id)}"'
+        f' data-tree="{esc(tree_json(pset, page_url))}">',
         '<p class="sima-selector-title"><strong>Which pattern fits?</strong> '
         "Follow the entry's decision tree.</p>",
         '<ol class="sima-tree-static">',
@@ -212,10 +179,10 @@ def pattern_index_html(items: list[tuple[Entry, PatternSet, str]], grammar=None)
         ident, title = entry_label(e, grammar)
         rows.append(
             "<tr>"
-            f'<td><a href="{_e(_href(url, p.slug))}">{_e(p.name)}</a></td>'
-            f"<td>{_e(p.qualifier)}</td>"
-            f'<td><a href="{_e(_href(url))}" title="{_e(title)}">{_e(ident)}</a></td>'
-            f'<td><a href="#{_e(anchor_id(e))}">compare</a></td>'
+            f'<td><a href="{esc(page_href(url, p.slug))}">{esc(p.name)}</a></td>'
+            f"<td>{esc(p.qualifier)}</td>"
+            f'<td><a href="{esc(page_href(url))}" title="{esc(title)}">{esc(ident)}</a></td>'
+            f'<td><a href="#{esc(anchor_id(e))}">compare</a></td>'
             "</tr>"
         )
     return "\n".join([

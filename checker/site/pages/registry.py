@@ -1,0 +1,70 @@
+"""The generated pages, written out once: the plugin derives from this one tuple the generated
+files, the navigation and what Material's search leaves out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ...rules import RULES
+from ..data import SiteData
+from ..html import Linker
+from .compare import anchor_id
+from .compliance import compliance_page
+from .home import home_page
+from .indexes import keyword_index, refid_index
+from .paths import Paths
+from .patterns import comparison, pattern_list
+from .rules import rule_page, rules_index
+
+NavItem = dict  # {title: src} or {group: [items]}
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One generated page: its source path, nav title, builder (Linker -> Markdown), whether
+    search indexes it, and its nav group (`""`: top level; `"A/B"`: nested; a page titled like
+    its group is the group's index page)."""
+
+    src: str
+    title: str
+    build: Callable[[Linker], str]
+    searchable: bool
+    nav: str = ""
+    meta: dict = field(default_factory=dict)  # page meta the theme reads (Material: `hide`)
+
+
+def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowledge base") -> tuple[GeneratedPage, ...]:
+    """Every generated page of the site, in navigation order."""
+    d, p = data, paths
+    cat = "Catalogue"
+    pages = [
+        GeneratedPage(p.home, "Home", lambda ln: home_page(d, ln, p, site_name), True),
+        GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln), False, cat),
+        GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln), False, cat),
+        GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln), False, cat,
+                      {"hide": ["toc"]}),  # Material: the wide tables take the TOC column
+        GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat),
+        GeneratedPage(p.compliance, "Compliance", lambda ln: compliance_page(d, ln, p), False, cat),
+        GeneratedPage(p.rules, "Rules", lambda ln: rules_index(d, ln, p), False, f"{cat}/Rules"),
+    ]
+    pages += [
+        GeneratedPage(p.rule(r.code), f"{r.code} {r.name}", lambda ln, r=r: rule_page(r, d, ln, p), True, f"{cat}/Rules")
+        for r in RULES
+    ]
+    return tuple(pages)
+
+
+def generated_nav(pages: tuple[GeneratedPage, ...]) -> list[NavItem]:
+    """MkDocs `nav` items of the generated pages, grouped as their `nav` says."""
+    top: list = []
+    for page in pages:
+        items = top
+        groups = page.nav.split("/") if page.nav else []
+        for name in groups:
+            node = next((i for i in items if isinstance(i, dict) and list(i) == [name] and isinstance(i[name], list)), None)
+            if node is None:
+                node = {name: []}
+                items.append(node)
+            items = node[name]
+        items.append(page.src if groups and page.title == groups[-1] else {page.title: page.src})
+    return top
