@@ -125,6 +125,15 @@ def check_command(paths, fmt, output, fail_on, select, ignore, config_path, root
     sys.exit(exit_code(result, config.fail_on))
 
 
+@main.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport; accepted for clients that pass it).")
+def lsp_command(stdio: bool) -> None:
+    """Run the language server over stdio (diagnostics, definition, references, hover, completion, fixes)."""
+    from .lsp.server import run
+
+    run()
+
+
 def _fix_or_select(target: Target, config: Config, jobs, cache, changed_since, fix: bool, show_diff: bool) -> tuple[Report, list]:
     """`--changed-since` and `--fix`/`--diff` for one target: check with the parsed files kept,
     narrow to the changed files and their dependents, fix, and report on the result."""
@@ -261,3 +270,7 @@ def _emit_diff(patches: list, output: str | None, result: Report, fail_on: str) 
         click.echo(_printable(text), nl=False)
     code = exit_code(result, fail_on)
     sys.exit(code if code == EXIT_USAGE or not patches else max(code, 1))
+
+
+if __name__ == "__main__":
+    main()

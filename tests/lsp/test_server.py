@@ -1,0 +1,185 @@
+"""`sima-check lsp` end to end: a real LSP client (pytest-lsp) drives the server over stdio."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from helpers import clean_entry, recount
+
+CITER = "sima/lessons/Cache-Rules_LESS-01.md"
+BODY = "\n".join([
+    "",
+    "See /sima/decisions/DEC-01.md for the decision.",
+    "The bare name DEC-01.md works too, and so does DEC-01.",
+    "Read [why](../decisions/DEC-01.md#rationale) before changing it.",
+    "<!-- sima-check: disable-next-line=SIMA301 -->",
+    "Nothing to suppress here.",
+])
+DEC_BODY = "\n".join(["", "## Rationale", "", "Because the cache must stay warm."])
+
+def make_kb(root: Path) -> dict[str, Path]:
+    """A three-file KB in a project folder with `[tool.sima-check]`."""
+    (root / "pyproject.toml").write_text('[tool.sima-check]\nroot = "sima"\n', encoding="utf-8")
+    files = {
+        "sima/decisions/DEC-01.md": clean_entry("decisions/DEC-01.md", "DEC-01", DEC_BODY),
+        "sima/decisions/DEC-02.md": clean_entry("decisions/DEC-02.md", "DEC-02"),
+        CITER: clean_entry("lessons/Cache-Rules_LESS-01.md", "LESS-01", BODY),
+    }
+    out = {}
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        out[rel] = p
+    return out
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "checker.cli", "lsp"]))
+async def client(lsp_client: LanguageClient, tmp_path):
+    make_kb(tmp_path)
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(),
+        root_uri=tmp_path.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="kb")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+async def until(predicate, timeout: float = 20.0):
+    """Wait until `predicate()` is truthy; its value."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        value = predicate()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out waiting for the server")
+
+def open_doc(client: LanguageClient, path: Path, text: str | None = None) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="markdown", version=1, text=path.read_text(encoding="utf-8") if text is None else text)))
+    return uri
+
+def codes(client: LanguageClient, uri: str) -> list[str]:
+    return [d.code for d in client.diagnostics.get(uri, [])]
+
+def pos(text: str, needle: str, offset: int = 0) -> types.Position:
+    for i, line in enumerate(text.split("\n")):
+        if needle in line:
+            return types.Position(line=i, character=line.index(needle) + offset)
+    raise AssertionError(needle)
+
+@pytest.mark.asyncio
+async def test_diagnostics_on_start_open_and_edit(client: LanguageClient, tmp_path):
+    citer = tmp_path / CITER
+    uri = citer.as_uri()
+    # the workspace check on start publishes the suppression that matches nothing
+    await until(lambda: "SIMA001" in codes(client, uri))
+    text = citer.read_text(encoding="utf-8")
+    open_doc(client, citer)
+    broken = text.replace("/sima/decisions/DEC-01.md", "/sima/decisions/DEC-99.md")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=broken)]))
+    await until(lambda: "SIMA301" in codes(client, uri))
+    d = next(d for d in client.diagnostics[uri] if d.code == "SIMA301")
+    assert d.severity == types.DiagnosticSeverity.Error
+    assert d.source == "sima-check"
+    assert d.range.start == pos(broken, "/sima/decisions/DEC-99.md")
+    assert d.range.end.character - d.range.start.character == len("/sima/decisions/DEC-99.md")
+    assert d.code_description.href.startswith("https://")
+    # the edit is not on disk: the file there still resolves
+    assert "DEC-99" not in citer.read_text(encoding="utf-8")
+
+@pytest.mark.asyncio
+async def test_definition_hover_references(client: LanguageClient, tmp_path):
+    citer, dec = tmp_path / CITER, tmp_path / "sima/decisions/DEC-01.md"
+    text = citer.read_text(encoding="utf-8")
+    uri = open_doc(client, citer)
+    doc = types.TextDocumentIdentifier(uri=uri)
+    for needle in ("/sima/decisions/DEC-01.md", "DEC-01.md works", "DEC-01."):
+        found = await client.text_document_definition_async(types.DefinitionParams(text_document=doc, position=pos(text, needle, 2)))
+        assert [loc.uri for loc in found] == [dec.as_uri()], needle
+        assert found[0].range.start.line == 0
+    found = await client.text_document_definition_async(types.DefinitionParams(text_document=doc, position=pos(text, "../decisions/DEC-01.md#rationale", 3)))
+    dec_text = dec.read_text(encoding="utf-8")
+    assert found[0].uri == dec.as_uri() and found[0].range.start.line == pos(dec_text, "## Rationale").line
+
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=doc, position=pos(text, "DEC-01.md works", 1)))
+    assert "DEC-01.md" in hover.contents.value and "Status: Active" in hover.contents.value
+    assert "Type: LESS (Lesson Learned)" in hover.contents.value and "Purpose: A small clean entry" in hover.contents.value
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=doc, position=pos(text, "SIMA301", 2)))
+    assert hover.contents.value.startswith("**SIMA301 xref-unresolved**")
+
+    refs = await client.text_document_references_async(types.ReferenceParams(
+        text_document=doc, position=pos(text, "DEC-01.md works", 1), context=types.ReferenceContext(include_declaration=False)))
+    assert {r.uri for r in refs} == {uri}
+    assert len(refs) == 4  # kb path, bare name, REF-ID, link
+
+@pytest.mark.asyncio
+async def test_completion_after_family_prefix_path_and_anchor(client: LanguageClient, tmp_path):
+    citer = tmp_path / CITER
+    text = citer.read_text(encoding="utf-8").replace("Nothing to suppress here.", "Also DEC-")
+    uri = open_doc(client, citer, text)
+    doc = types.TextDocumentIdentifier(uri=uri)
+    at = pos(text, "Also DEC-", len("Also DEC-"))
+    result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+    labels = {i.label: i for i in result.items}
+    assert set(labels) == {"DEC-01", "DEC-02"}
+    assert labels["DEC-01"].detail == "DEC-01.md"
+    assert labels["DEC-01"].text_edit.range.start.character == at.character - len("DEC-")
+
+    text2 = text.replace("Also DEC-", "Also /sima/decisions/")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text2)]))
+    at = pos(text2, "Also /sima/decisions/", len("Also /sima/decisions/"))
+    result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+    assert [i.label for i in result.items] == ["DEC-01.md", "DEC-02.md"]
+
+    text3 = text.replace("Also DEC-", "Also [x](../decisions/DEC-01.md#ra")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text3)]))
+    at = pos(text3, "#ra", 3)
+    result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+    assert "rationale" in [i.label for i in result.items]
+
+@pytest.mark.asyncio
+async def test_code_action_applies_a_fix(client: LanguageClient, tmp_path):
+    dec = tmp_path / "sima/decisions/DEC-02.md"
+    text = dec.read_text(encoding="utf-8")
+    wrong = text.replace("**Total Lines:** ", "**Total Lines:** 9")
+    uri = open_doc(client, dec, wrong)
+    await until(lambda: "SIMA202" in codes(client, uri))
+    diag = next(d for d in client.diagnostics[uri] if d.code == "SIMA202")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diag.range,
+        context=types.CodeActionContext(diagnostics=[diag])))
+    titles = [a.title for a in actions]
+    assert titles == ["Fix SIMA202 footer-total-lines", "Fix all sima-check fixable findings in this file"]
+    fixed = apply_edits(wrong, actions[0].edit.changes[uri])
+    assert fixed == recount(wrong) == text
+    assert dec.read_text(encoding="utf-8") == text  # nothing written
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply text edits (ASCII text: code units are characters)."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+
+    def off(p: types.Position) -> int:
+        return min(offsets[p.line] + p.character, len(text)) if p.line < len(offsets) else len(text)
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[:off(e.range.start)] + e.new_text + text[off(e.range.end):]
+    return text
