@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from lsprotocol import types
 
 from ..model import Entry, Finding, Severity
+from .navigate import extent
 from .positions import span
 
 SOURCE = "sima-check"
@@ -33,7 +34,7 @@ def _end(entry: Entry | None, f: Finding) -> int:
         return f.column
     for ref in entry.references:
         if ref.line == f.line and ref.column == f.column:
-            return f.column - 1 + len(ref.raw)
+            return extent(ref)[1]
     return max(len(entry.line_text(f.line)), f.column)
 
 

@@ -24,11 +24,25 @@ class Target:
     end: int = 0
 
 
+def extent(ref: Reference) -> tuple[int, int]:
+    """The code points [start, end) of a reference on its line (a link: its target as written)."""
+    start = ref.column - 1
+    if ref.syntax != "link":
+        return start, start + len(ref.raw)
+    written = ref.raw[ref.raw.rfind("](") + 2:]
+    written = written[:-1] if written.endswith(")") else written
+    if written.startswith("<") and ">" in written:
+        written = written[:written.index(">") + 1]
+    else:
+        written = (written.split() or [""])[0]
+    return start, start + max(len(written), 1)
+
+
 def reference_at(checked: Checked, line: int, char: int) -> tuple[Reference, Resolution] | None:
     """The reference under 0-based (line, code point), with its resolution."""
     for ref, res in checked.resolved:
-        start = ref.column - 1
-        if ref.line == line + 1 and start <= char <= start + len(ref.raw):
+        start, end = extent(ref)
+        if ref.line == line + 1 and start <= char <= end:
             return ref, res
     return None
 
@@ -73,8 +87,8 @@ def citers(files: dict[str, Checked], rel: str) -> list[Target]:
     for source in sorted(files):
         for ref, res in files[source].resolved:
             if res.status in FOLLOW and rel in res.targets:
-                start = ref.column - 1
-                out.append(Target(source, ref.line - 1, start, start + len(ref.raw)))
+                start, end = extent(ref)
+                out.append(Target(source, ref.line - 1, start, end))
     return out
 
 

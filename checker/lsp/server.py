@@ -34,6 +34,7 @@ class SimaServer(LanguageServer):
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.published: set[str] = set()
         self.site_url: str | None = None
+        self.errors: dict[Path, str] = {}  # folder -> the problem last shown for it
         self.lock = asyncio.Lock()
 
     # -- state ------------------------------------------------------------------------
@@ -63,9 +64,14 @@ class SimaServer(LanguageServer):
             if p is None:
                 continue
             folder = load_folder(p)
-            if folder.error:
+            if folder.error and self.errors.get(p) != folder.error:  # once per problem, not per reload
                 self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=folder.error))
+            self.errors[p] = folder.error or ""
             self.folders.append(folder)
+        for uri in sorted(self.published):  # files of a folder that no longer checks: clear them
+            if self.folder_of(uri) is None:
+                self.publish(uri, [])
+                self.published.discard(uri)
 
     def folder_of(self, uri: str) -> Folder | None:
         """The folder whose KB holds the document (None: not a KB file)."""

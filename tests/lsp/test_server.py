@@ -183,3 +183,54 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
         text = text[:off(e.range.start)] + e.new_text + text[off(e.range.end):]
     return text
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "checker.cli", "lsp"]))
+async def multi(lsp_client: LanguageClient, tmp_path):
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    make_kb(good)
+    (bad / "pyproject.toml").write_text('[tool.sima-check]\nroot = "knowledge"\n', encoding="utf-8")
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(),
+        workspace_folders=[types.WorkspaceFolder(uri=good.as_uri(), name="good"),
+                           types.WorkspaceFolder(uri=bad.as_uri(), name="bad")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_multi_root_missing_root_and_settings_reload(multi: LanguageClient, tmp_path):
+    client = multi
+    uri = (tmp_path / "good" / CITER).as_uri()
+    await until(lambda: "SIMA001" in codes(client, uri))
+    # the folder whose root is missing gets one clear message, and the server carries on
+    await until(lambda: client.messages)
+    assert len(client.messages) == 1
+    msg = client.messages[0]
+    assert msg.type == types.MessageType.Error and "knowledge base root not found" in msg.message
+    assert "knowledge" in msg.message
+    # settings re-read on save of pyproject.toml: SIMA001 off
+    project = tmp_path / "good" / "pyproject.toml"
+    project.write_text('[tool.sima-check]\nroot = "sima"\nignore = ["SIMA001"]\n', encoding="utf-8")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=project.as_uri())))
+    await until(lambda: uri in client.diagnostics and "SIMA001" not in codes(client, uri))
+    # and on a watched-file change: back on
+    project.write_text('[tool.sima-check]\nroot = "sima"\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=project.as_uri(), type=types.FileChangeType.Changed)]))
+    await until(lambda: "SIMA001" in codes(client, uri))
+    # a bad settings file is one message too, not a crash
+    project.write_text('[tool.sima-check]\nroot = "sima"\nline-limit = "many"\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=project.as_uri(), type=types.FileChangeType.Changed)]))
+    await until(lambda: len(client.messages) >= 2)
+    assert "line-limit" in client.messages[1].message and "pyproject.toml" in client.messages[1].message
+    await until(lambda: len(client.diagnostics.get(uri, [None])) == 0)  # that KB is not checked any more
+    assert len(client.messages) == 2  # the missing root was said once, not at every reload
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0)))
+    assert hover is None
