@@ -272,5 +272,77 @@ def _emit_diff(patches: list, output: str | None, result: Report, fail_on: str) 
     sys.exit(code if code == EXIT_USAGE or not patches else max(code, 1))
 
 
+def _kb_root(config_path: str | None, root: str | None) -> tuple[Config, Path]:
+    """Settings and the KB root for the writer's commands (`--root`, else the configured root)."""
+    try:
+        config = load_config(Path(config_path) if config_path else None)
+    except ConfigError as exc:
+        fail(str(exc))
+    path = Path(root or config.root)
+    if not path.is_dir():
+        fail(f"{root or config.root}: knowledge base root not found (set `root` or pass --root)")
+    return config, path
+
+
+@main.command("new", epilog="Exit codes: 0 created, 2 refused (unknown family, DIR outside the KB, name exists).")
+@click.argument("family", metavar="TYPE")
+@click.argument("title")
+@click.option("--dir", "directory", help="Folder, relative to the KB root [default: where most of the family lives].")
+@click.option("--category", help="Category field [default: the siblings' most common].")
+@click.option("--priority", help="Critical, High, Medium or Low [default: Medium].")
+@click.option("--status", help="Status field [default: Draft].")
+@click.option("--root", help="Knowledge base root [default: the configured root, sima].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Settings file.")
+def new_command(family, title, directory, category, priority, status, root, config_path) -> None:
+    """Scaffold a new entry with the next free REF-ID of TYPE (DEC, LESS, AWS-LESS, ...) and print its path."""
+    from .edit import EditError
+    from .edit.new import create
+
+    config, kb_root = _kb_root(config_path, root)
+    if directory and not os.path.isabs(directory) and not (kb_root / directory).exists():
+        given = Path(directory).resolve()
+        if given.is_relative_to(kb_root.resolve()):  # `--dir sima/x` written from the cwd
+            directory = os.path.relpath(given, kb_root.resolve())
+    try:
+        rel, _ = create(kb_root, config, family, title, directory, category, priority, status)
+    except EditError as exc:
+        fail(str(exc))
+    click.echo((kb_root / rel).as_posix())
+
+
+def _real(path: str) -> str:
+    """An absolute path with its folders' symlinks resolved, not the last component's."""
+    p = Path(path).absolute()
+    return str(p.parent.resolve() / p.name) if p.name not in ("", ".", "..") else str(p.resolve())
+
+
+@main.command("mv", epilog="Exit codes: 0 moved (or diff shown), 2 refused (DST exists, outside the root, SRC not in the KB).")
+@click.argument("src", type=click.Path())
+@click.argument("dst", type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Print the unified diff of every change and the renames; write nothing.")
+@click.option("--root", help="Knowledge base root [default: the configured root, sima].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Settings file.")
+def mv_command(src, dst, dry_run, root, config_path) -> None:
+    """Move or rename an entry (or a folder) inside the KB and rewrite every citation of it."""
+    from .edit import EditError
+    from .edit.move import apply_move, diff, plan_move
+
+    config, kb_root = _kb_root(config_path, root)
+    top = kb_root.resolve()
+    try:
+        plan = plan_move(top, config, _real(src), _real(dst))
+        if dry_run:
+            prefix = os.path.relpath(top, Path.cwd().resolve()).replace(os.sep, "/")
+            click.echo(diff(plan, "" if prefix == "." else prefix + "/"), nl=False)
+            return
+        apply_move(plan, top)
+    except EditError as exc:
+        fail(str(exc))
+    n = len(plan.edits)
+    for old, new in plan.moves:
+        click.echo(f"{(kb_root / old).as_posix()} -> {(kb_root / new).as_posix()}")
+    click.echo(f"sima-check: moved {len(plan.moves)} file{'' if len(plan.moves) == 1 else 's'}, rewrote {n} file{'' if n == 1 else 's'}", err=True)
+
+
 if __name__ == "__main__":
     main()
