@@ -12,14 +12,14 @@ from ..parse.text import _BREAK
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace lines [start, end) of a document (0-based; end may be the line count, meaning the
-    end of the text) with `text`; `end_char` is the code point where the replaced text ends
-    on the last line when the document's final line has no line break."""
+    """Replace the text from (start, start_char) to (end, end_char) of a document (0-based lines,
+    code points; `end` may be the line count: the end of a text whose last line has a break)."""
 
     start: int
     end: int
     text: str
     end_char: int = 0
+    start_char: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The pygls wiring of `sima-check lsp`: state, debounce, handlers; the features live beside it.
+"""The pygls wiring of `sima-check lsp`: one handler per LSP method, each a few lines over the
+features (diagnostics, navigate, complete, actions, edits) and the state (state.py).
 
 Every check goes through `checker.api.check` with the open buffers as the overlay, one at a
 time (a lock), in a worker thread so the connection stays responsive.
@@ -6,156 +7,19 @@ time (a lock), in a worker thread so the connection stays responsive.
 from __future__ import annotations
 
 import asyncio
-import logging
-from pathlib import Path
 
 from lsprotocol import types
-from pygls.lsp.server import LanguageServer
 
-from .. import __version__
+from ..edit import EditError
 from ..parse.scan import parse_bytes
-from . import actions, complete, navigate
+from . import actions, complete, edits, navigate
 from .diagnostics import diagnostics
-from .documents import Checking, check_document, read_entry
-from .folders import Folder, is_settings_file, load_folder, owner
-from .positions import code_point, path_of, position, span, uri_of
+from .documents import check_document
+from .folders import is_settings_file
+from .positions import code_point, path_of, position, span
+from .state import DEBOUNCE, JsonRpcRequestFailed, SimaServer
 
-DEBOUNCE = 0.3  # seconds of quiet typing before a document is checked
-log = logging.getLogger("sima-check.lsp")
-
-
-class SimaServer(LanguageServer):
-    """The server's state: one Folder per workspace folder, the last check of each open document."""
-
-    def __init__(self) -> None:
-        super().__init__("sima-check", __version__)
-        self.folders: list[Folder] = []
-        self.checks: dict[str, tuple[int | None, Checking]] = {}  # uri -> (version, check)
-        self.timers: dict[str, asyncio.TimerHandle] = {}
-        self.published: set[str] = set()
-        self.site_url: str | None = None
-        self.errors: dict[Path, str] = {}  # folder -> the problem last shown for it
-        self.lock = asyncio.Lock()
-
-    # -- state ------------------------------------------------------------------------
-
-    @property
-    def encoding(self) -> str:
-        """The negotiated position encoding as a plain name."""
-        enc = self.workspace.position_encoding
-        return str(getattr(enc, "value", enc) or "utf-16")
-
-    def overlay(self) -> dict[str, str]:
-        """Every open buffer, by absolute path."""
-        out = {}
-        for uri, doc in self.workspace.text_documents.items():
-            p = path_of(uri)
-            if p is not None and p.suffix.lower() == ".md":
-                out[str(p.resolve())] = doc.source
-        return out
-
-    def load_folders(self) -> None:
-        """(Re)read every workspace folder's settings; a problem is one showMessage per folder."""
-        paths = [path_of(f.uri) for f in self.workspace.folders.values()]
-        if not paths and self.workspace.root_uri:
-            paths = [path_of(self.workspace.root_uri)]
-        self.folders = []
-        for p in paths:
-            if p is None:
-                continue
-            folder = load_folder(p)
-            if folder.error and self.errors.get(p) != folder.error:  # once per problem, not per reload
-                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=folder.error))
-            self.errors[p] = folder.error or ""
-            self.folders.append(folder)
-        for uri in sorted(self.published):  # files of a folder that no longer checks: clear them
-            if self.folder_of(uri) is None:
-                self.publish(uri, [])
-                self.published.discard(uri)
-
-    def folder_of(self, uri: str) -> Folder | None:
-        """The folder whose KB holds the document (None: not a KB file)."""
-        p = path_of(uri)
-        if p is None or p.suffix.lower() != ".md":
-            return None
-        return owner([f for f in self.folders if f.settings], p)
-
-    # -- checking ---------------------------------------------------------------------
-
-    async def check_all(self) -> None:
-        """Check every folder's whole KB and publish every file's diagnostics."""
-        for folder in [f for f in self.folders if f.settings]:
-            async with self.lock:
-                report = await asyncio.to_thread(folder.check_all, self.overlay())
-            for rel, checked in report.checked.get(folder.root, {}).items():
-                uri = uri_of(folder.root / rel)
-                found = [f for f in report.findings if f.relpath == rel]
-                if found or uri in self.published:
-                    self.publish(uri, diagnostics(found, checked.entry, self.encoding, self.site_url))
-
-    async def check(self, uri: str) -> Checking | None:
-        """Check one open document now (against the KB with every buffer overlaid) and publish."""
-        folder = self.folder_of(uri)
-        doc = self.workspace.text_documents.get(uri)
-        if folder is None or doc is None:
-            return None
-        version = doc.version
-        async with self.lock:
-            result = await asyncio.to_thread(check_document, folder, path_of(uri), self.overlay())
-        folder.stale = True  # the buffer may differ from what the full check saw
-        self.checks[uri] = (version, result)
-        self.publish(uri, diagnostics(result.findings, result.entry, self.encoding, self.site_url), version)
-        return result
-
-    def publish(self, uri: str, diags: list[types.Diagnostic], version: int | None = None) -> None:
-        """Send a file's diagnostics."""
-        self.published.add(uri)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=version))
-
-    def schedule(self, uri: str, delay: float = DEBOUNCE) -> None:
-        """Check a document once typing has paused for `delay` seconds."""
-        if uri in self.timers:
-            self.timers.pop(uri).cancel()
-        loop = asyncio.get_running_loop()
-        self.timers[uri] = loop.call_later(delay, lambda: asyncio.ensure_future(self._fire(uri)))
-
-    async def _fire(self, uri: str) -> None:
-        self.timers.pop(uri, None)
-        try:
-            await self.check(uri)
-        except Exception as exc:  # a bug must cost one check, not the session
-            log.exception("check failed")
-            self.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=f"sima-check: {uri}: check failed: {exc}"))
-
-    async def current(self, uri: str) -> Checking | None:
-        """The document's check, re-run when the buffer changed since."""
-        doc = self.workspace.text_documents.get(uri)
-        seen = self.checks.get(uri)
-        if doc is not None and seen and seen[0] == doc.version:
-            return seen[1]
-        return await self.check(uri)
-
-    def reader(self, check: Checking):
-        """relpath -> the parsed file of the document's KB (open buffers win)."""
-        overlay = self.overlay()
-        return lambda rel: read_entry(check.folder, check.kb, rel, overlay)
-
-    def location(self, folder: Folder, target: navigate.Target, lines=None) -> types.Location:
-        """An LSP location of a place in a KB file."""
-        path = folder.root / target.rel
-        if lines is None and target.end:
-            doc = self.workspace.text_documents.get(uri_of(path))
-            lines = doc.lines if doc else _lines(path)
-        rng = span(lines or (), target.line, target.start, target.end, self.encoding)
-        return types.Location(uri=uri_of(path), range=rng)
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-
+__all__ = ["DEBOUNCE", "SimaServer", "run", "server"]
 
 server = SimaServer()
 
@@ -322,13 +186,63 @@ async def code_action(ls: SimaServer, params: types.CodeActionParams) -> list[ty
         kind = types.CodeActionKind.SourceFixAll if fix.fix_all else types.CodeActionKind.QuickFix
         if only and not any(str(kind).startswith(str(k)) for k in only):
             continue
-        e = fix.edit
-        end = position(doc.lines, e.end, e.end_char, ls.encoding) if e.end_char else types.Position(line=e.end, character=0)
-        edit = types.TextEdit(range=types.Range(start=types.Position(line=e.start, character=0), end=end), new_text=e.text)
         diags = [d for d in params.context.diagnostics if d.code in fix.codes]
         out.append(types.CodeAction(title=fix.title, kind=kind, diagnostics=diags or None,
-                                    edit=types.WorkspaceEdit(changes={uri: [edit]})))
+                                    edit=types.WorkspaceEdit(changes={uri: [ls.text_edit(doc.lines, fix.edit)]})))
+    if only and not any(str(types.CodeActionKind.QuickFix).startswith(str(k)) for k in only):
+        return out
+    for ref, res in check.checked.resolved:
+        if ref.line - 1 in lines and res.status in ("unresolved", "unknown-refid"):
+            change = edits.create_missing(check.folder.root, check.folder.settings, check.kb, check.entry, ref, res)
+            if change is not None:
+                diags = [d for d in params.context.diagnostics if d.range.start.line == ref.line - 1 and d.code in ("SIMA301", "SIMA304")]
+                out.append(types.CodeAction(title=change.title, kind=types.CodeActionKind.QuickFix, diagnostics=diags or None,
+                                            edit=ls.workspace_edit(check.folder, change)))
     return out
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+async def prepare_rename(ls: SimaServer, params: types.PrepareRenameParams):
+    """A REF-ID or a file reference that leads to one file can be renamed."""
+    check = await ls.current(params.text_document.uri)
+    if check is None or check.checked is None:
+        return None
+    lines = ls.workspace.get_text_document(params.text_document.uri).lines
+    line, char = code_point(lines, params.position, ls.encoding)
+    hit = navigate.reference_at(check.checked, line, char)
+    if hit is None or not edits.renamable(*hit):
+        return None
+    ref, res = hit
+    start, end = navigate.extent(ref)
+    placeholder = ref.target if ref.syntax in ("refid", "field") else res.targets[0].rsplit("/", 1)[-1]
+    return types.PrepareRenamePlaceholder(range=span(lines, line, start, end, ls.encoding), placeholder=placeholder)
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+async def rename(ls: SimaServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    """Rename the entry a REF-ID or a file reference leads to: `mv`'s moves and citation edits."""
+    check = await ls.current(params.text_document.uri)
+    if check is None or check.checked is None:
+        return None
+    lines = ls.workspace.get_text_document(params.text_document.uri).lines
+    line, char = code_point(lines, params.position, ls.encoding)
+    hit = navigate.reference_at(check.checked, line, char)
+    if hit is None or not edits.renamable(*hit):
+        raise JsonRpcRequestFailed("sima-check: put the cursor on a REF-ID or a file reference to rename it")
+    ref, res = hit
+    folder = check.folder
+    buffers = {}
+    for uri, doc in ls.workspace.text_documents.items():
+        p = path_of(uri)
+        if p is not None and folder.owns(p):
+            buffers[folder.relpath(p)] = doc.source
+    try:
+        dst = edits.rename_destination(ref, res.targets[0], params.new_name, check.kb)
+        async with ls.lock:
+            change = await asyncio.to_thread(edits.rename, folder.root, folder.settings, res.targets[0], dst, buffers)
+    except EditError as exc:
+        raise JsonRpcRequestFailed(f"sima-check: {exc}") from None
+    return ls.workspace_edit(folder, change)
 
 
 def run() -> None:

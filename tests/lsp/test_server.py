@@ -170,6 +170,54 @@ async def test_code_action_applies_a_fix(client: LanguageClient, tmp_path):
     assert fixed == recount(wrong) == text
     assert dec.read_text(encoding="utf-8") == text  # nothing written
 
+@pytest.mark.asyncio
+async def test_rename_a_refid_moves_the_file_and_rewrites_its_citers(client: LanguageClient, tmp_path):
+    citer, dec = tmp_path / CITER, tmp_path / "sima/decisions/DEC-01.md"
+    text = citer.read_text(encoding="utf-8")
+    uri = open_doc(client, citer)
+    doc = types.TextDocumentIdentifier(uri=uri)
+    at = pos(text, "so does DEC-01", len("so does "))
+    prepared = await client.text_document_prepare_rename_async(types.PrepareRenameParams(text_document=doc, position=at))
+    assert prepared.placeholder == "DEC-01"
+    assert prepared.range.start == at and prepared.range.end.character == at.character + len("DEC-01")
+    edit = await client.text_document_rename_async(types.RenameParams(text_document=doc, position=at, new_name="DEC-07"))
+    renames = [c for c in edit.document_changes if isinstance(c, types.RenameFile)]
+    assert [(r.old_uri, r.new_uri) for r in renames] == [(dec.as_uri(), (tmp_path / "sima/decisions/DEC-07.md").as_uri())]
+    by_uri = {c.text_document.uri: c.edits for c in edit.document_changes if isinstance(c, types.TextDocumentEdit)}
+    after = apply_edits(text, list(by_uri[uri]))
+    assert "DEC-01" not in after
+    assert after.count("DEC-07") == text.count("DEC-01")
+    assert "/sima/decisions/DEC-07.md" in after and "(../decisions/DEC-07.md#rationale)" in after
+    moved = apply_edits(dec.read_text(encoding="utf-8"), list(by_uri[dec.as_uri()]))
+    assert moved.startswith("# DEC-07.md") and "**REF-ID:** DEC-07" in moved
+    assert dec.exists() and citer.read_text(encoding="utf-8") == text  # nothing written
+
+
+@pytest.mark.asyncio
+async def test_code_action_creates_the_missing_entry(client: LanguageClient, tmp_path):
+    citer = tmp_path / CITER
+    text = citer.read_text(encoding="utf-8").replace("Nothing here is wrong.", "See /sima/decisions/DEC-03.md and DEC-09.")
+    uri = open_doc(client, citer, text)
+    await until(lambda: {"SIMA301", "SIMA304"} <= set(codes(client, uri)))
+    line = pos(text, "See /sima/decisions/DEC-03.md").line
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=5)),
+        context=types.CodeActionContext(diagnostics=client.diagnostics[uri])))
+    titles = [a.title for a in actions]
+    assert "Create decisions/DEC-03.md" in titles
+    create = actions[titles.index("Create decisions/DEC-03.md")].edit.document_changes
+    new_uri = (tmp_path / "sima/decisions/DEC-03.md").as_uri()
+    assert isinstance(create[0], types.CreateFile) and create[0].uri == new_uri
+    scaffold = create[1].edits[0].new_text
+    assert scaffold.startswith("# DEC-03.md") and "**REF-ID:** DEC-03" in scaffold
+    other = next(a for a in actions if a.title.startswith("Create") and "cite it here" in a.title)
+    assert "DEC-03" in other.title  # DEC-09 is not the next free number: the mention follows the new entry
+    rewritten = apply_edits(text, [c for c in other.edit.document_changes if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == uri][0].edits)
+    assert "and DEC-03." in rewritten
+    assert not (tmp_path / "sima/decisions/DEC-03.md").exists()
+
+
 def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     """Apply text edits (ASCII text: code units are characters)."""
     lines = text.split("\n")
