@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import api
 from ..config import Config, ConfigError, load
-from ..model import Report
+from ..model import Checked, Entry, Report, Summary
 
 SETTINGS_FILES = ("pyproject.toml", ".sima-check.toml")
 
@@ -42,6 +42,21 @@ class Folder:
     def relpath(self, path: Path) -> str:
         """A path inside the root as a KB relpath."""
         return os.path.relpath(os.path.realpath(path), os.path.realpath(self.root)).replace(os.sep, "/")
+
+    def changes_index(self, rel: str, entry: Entry | None) -> bool:
+        """True when a freshly checked file no longer matches what the last full check indexed
+        (its path, kind, title, REF-ID or headings: all another file's check may see of it)."""
+        if self.full is None or entry is None:
+            return True
+        kb = self.full.kbs.get(self.root)
+        return kb is None or kb.summaries.get(rel) != Summary.of(entry)
+
+    def citable(self, fresh: dict[str, Checked]) -> dict[str, Checked]:
+        """Every file of the last full check, the freshly checked open documents instead of
+        their saved versions."""
+        files = dict(self.full.checked.get(self.root, {})) if self.full else {}
+        files.update(fresh)
+        return files
 
     def check_all(self, overlay: dict[str, str]) -> Report:
         """Check the whole KB with the unsaved buffers overlaid; kept for references."""

@@ -86,9 +86,6 @@ async def did_save(ls: SimaServer, params: types.DidSaveTextDocumentParams) -> N
     p = path_of(params.text_document.uri)
     if p is not None and is_settings_file(p):
         await _settings_changed(ls)
-    else:
-        for f in ls.folders:
-            f.stale = True
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -129,7 +126,8 @@ async def references(ls: SimaServer, params: types.ReferenceParams) -> list[type
     if folder.stale or folder.full is None:
         async with ls.lock:
             await asyncio.to_thread(folder.check_all, ls.overlay())
-    files = folder.full.checked.get(folder.root, {})
+    fresh = {c.rel: c.checked for uri, (_, c) in ls.checks.items() if c.folder is folder and c.checked}
+    files = folder.citable(fresh)
     return [ls.location(folder, t, files[t.rel].entry.lines if t.rel in files else None) for t in navigate.citers(files, rel)]
 
 

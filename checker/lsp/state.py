@@ -105,7 +105,8 @@ class SimaServer(LanguageServer):
         version = doc.version
         async with self.lock:
             result = await asyncio.to_thread(check_document, folder, path_of(uri), self.overlay())
-        folder.stale = True  # the buffer may differ from what the full check saw
+        if folder.changes_index(result.rel, result.entry):
+            folder.stale = True  # other files may now resolve differently: re-check them for references
         self.checks[uri] = (version, result)
         self.publish(uri, diagnostics(result.findings, result.entry, self.encoding, self.site_url), version)
         return result

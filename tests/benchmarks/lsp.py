@@ -92,6 +92,30 @@ async def bench(n: int, seed: int, edits: int, work: Path) -> None:
                 samples.append(t - sent)
                 break
             await asyncio.sleep(0.002)
+    line_no = next(i for i, line in enumerate(text.split("\n")) if ref in line)
+    at = types.Position(line=line_no, character=text.split("\n")[line_no].index(ref) + 2)
+    doc = types.TextDocumentIdentifier(uri=uri)
+    timed = {}
+    for name, call in (
+        ("definition", lambda: client.text_document_definition_async(types.DefinitionParams(text_document=doc, position=at))),
+        ("hover", lambda: client.text_document_hover_async(types.HoverParams(text_document=doc, position=at))),
+        ("references (index unchanged)", lambda: client.text_document_references_async(types.ReferenceParams(
+            text_document=doc, position=at, context=types.ReferenceContext(include_declaration=False)))),
+    ):
+        t = time.perf_counter()
+        result = await call()
+        timed[name] = (time.perf_counter() - t, result)
+    # a new heading changes what other files may cite: the next references request re-checks the KB
+    version = edits + 2
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text + "\n## A new heading\n")]))
+    while not any(p.version == version for _, p in arrived.get(uri, [])):
+        await asyncio.sleep(0.005)
+    t = time.perf_counter()
+    result = await client.text_document_references_async(types.ReferenceParams(
+        text_document=doc, position=at, context=types.ReferenceContext(include_declaration=False)))
+    timed["references (after a heading edit: whole KB re-checked)"] = (time.perf_counter() - t, result)
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
@@ -101,6 +125,9 @@ async def bench(n: int, seed: int, edits: int, work: Path) -> None:
     print(f"workspace check on start (initialize -> last diagnostics): {start_check:.2f} s")
     print(f"edit -> diagnostics over {edits} edits: median {med:.3f} s, max {worst:.3f} s "
           f"(check alone, minus the {DEBOUNCE:.1f} s debounce: median {med - DEBOUNCE:.3f} s, max {worst - DEBOUNCE:.3f} s); target < 2 s")
+    for name, (secs, result) in timed.items():
+        count = len(result) if isinstance(result, list) else (1 if result else 0)
+        print(f"{name}: {secs:.3f} s ({count} result{'s' if count != 1 else ''})")
 
 
 def main() -> None:

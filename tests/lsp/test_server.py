@@ -123,6 +123,14 @@ async def test_definition_hover_references(client: LanguageClient, tmp_path):
         text_document=doc, position=pos(text, "DEC-01.md works", 1), context=types.ReferenceContext(include_declaration=False)))
     assert {r.uri for r in refs} == {uri}
     assert len(refs) == 4  # kb path, bare name, REF-ID, link
+    # an unsaved buffer that starts citing DEC-01 counts at once
+    other = tmp_path / "sima/decisions/DEC-02.md"
+    other_text = other.read_text(encoding="utf-8").replace("Nothing here is wrong.", "Follows DEC-01.")
+    other_uri = open_doc(client, other, other_text)
+    await until(lambda: other_uri in client.diagnostics)
+    refs = await client.text_document_references_async(types.ReferenceParams(
+        text_document=doc, position=pos(text, "DEC-01.md works", 1), context=types.ReferenceContext(include_declaration=False)))
+    assert sorted((r.uri, r.range.start.line) for r in refs if r.uri == other_uri) == [(other_uri, pos(other_text, "Follows DEC-01").line)]
 
 @pytest.mark.asyncio
 async def test_completion_after_family_prefix_path_and_anchor(client: LanguageClient, tmp_path):
