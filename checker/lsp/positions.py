@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path, uri_scheme
 
 
 
@@ -43,16 +43,16 @@ def code_point(lines: Sequence[str], pos: types.Position, encoding: str = "utf-1
 
 
 def uri_of(path: Path) -> str:
-    """A file URI."""
-    return Path(path).absolute().as_uri()
+    """A file URI, spelt as editors spell them (pygls: drive letters, percent-encoding)."""
+    return from_fs_path(str(Path(path).absolute())) or Path(path).absolute().as_uri()
 
 
 def path_of(uri: str) -> Path | None:
-    """The path of a file URI (None for other schemes)."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
+    """The path of a file URI (None for other schemes: untitled buffers, remote files)."""
+    if uri_scheme(uri) != "file":
         return None
-    return Path(unquote(parsed.path))
+    path = to_fs_path(uri)
+    return Path(path) if path else None
 
 
 __all__ = ["code_point", "path_of", "position", "span", "uri_of"]

@@ -88,8 +88,13 @@ class SimaServer(LanguageServer):
     async def check_all(self) -> None:
         """Check every folder's whole KB and publish every file's diagnostics."""
         for folder in [f for f in self.folders if f.settings]:
-            async with self.lock:
-                report = await asyncio.to_thread(folder.check_all, self.overlay())
+            try:
+                async with self.lock:
+                    report = await asyncio.to_thread(folder.check_all, self.overlay())
+            except Exception as exc:  # one folder's failure must not end the session
+                log.exception("workspace check failed")
+                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"sima-check: {folder.root}: check failed: {exc}"))
+                continue
             for rel, checked in report.checked.get(folder.root, {}).items():
                 uri = uri_of(folder.root / rel)
                 found = [f for f in report.findings if f.relpath == rel]

@@ -100,6 +100,21 @@ async def test_diagnostics_on_start_open_and_edit(client: LanguageClient, tmp_pa
     assert "DEC-99" not in citer.read_text(encoding="utf-8")
 
 @pytest.mark.asyncio
+async def test_utf16_columns_and_a_file_name_with_spaces(client: LanguageClient, tmp_path):
+    path = tmp_path / "sima/lessons/Warm Cache_LESS-02.md"
+    text = clean_entry("lessons/Warm Cache_LESS-02.md", "LESS-02", "\n🙂 see /sima/decisions/DEC-99.md now")
+    path.write_text(text, encoding="utf-8")
+    uri = open_doc(client, path)
+    assert "%20" in uri
+    await until(lambda: "SIMA301" in codes(client, uri))
+    d = next(d for d in client.diagnostics[uri] if d.code == "SIMA301")
+    line = pos(text, "/sima/decisions/DEC-99.md").line
+    # the emoji is one code point but two UTF-16 code units
+    assert d.range.start == types.Position(line=line, character=2 + len(" see "))
+    assert d.range.end == types.Position(line=line, character=2 + len(" see /sima/decisions/DEC-99.md"))
+
+
+@pytest.mark.asyncio
 async def test_definition_hover_references(client: LanguageClient, tmp_path):
     citer, dec = tmp_path / CITER, tmp_path / "sima/decisions/DEC-01.md"
     text = citer.read_text(encoding="utf-8")
