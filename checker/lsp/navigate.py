@@ -12,6 +12,7 @@ from ..rules import lookup
 
 FOLLOW = ("ok", "ambiguous", "near", "anchor")  # statuses that lead to a file
 _CODE = re.compile(r"SIMA\d{3}")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,15 @@ def reference_at(checked: Checked, line: int, char: int) -> tuple[Reference, Res
 
 
 def rule_at(text: str, char: int) -> str | None:
-    """The rule code (SIMA301) under a code point of a line."""
+    """The rule code (SIMA301) under a code point of a line, or a rule name (xref-unresolved)
+    in a `sima-check:` suppression comment."""
     for m in _CODE.finditer(text):
         if m.start() <= char <= m.end():
             return m.group(0)
+    if "sima-check:" in text:
+        for m in _NAME.finditer(text):
+            if m.start() <= char <= m.end() and lookup(m.group(0)) is not None:
+                return m.group(0)
     return None
 
 

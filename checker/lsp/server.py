@@ -34,8 +34,9 @@ def initialize(ls: SimaServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: SimaServer, _params: types.InitializedParams) -> None:
-    """Load the folders' settings and check the whole workspace."""
+    """Load the folders' settings, ask to be told of changes to them, check the whole workspace."""
     ls.load_folders()
+    await ls.watch_files()
     await ls.check_all()
 
 

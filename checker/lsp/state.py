@@ -76,6 +76,21 @@ class SimaServer(LanguageServer):
                 self.publish(uri, [])
                 self.published.discard(uri)
 
+    async def watch_files(self) -> None:
+        """Register for didChangeWatchedFiles on the settings files and the KB's Markdown, when the
+        client registers watchers dynamically (others send the events they are configured for)."""
+        caps = self.client_capabilities.workspace
+        watched = caps.did_change_watched_files if caps else None
+        if not (watched and watched.dynamic_registration):
+            return
+        globs = ["**/pyproject.toml", "**/.sima-check.toml", "**/*.md"]
+        options = types.DidChangeWatchedFilesRegistrationOptions(watchers=[types.FileSystemWatcher(glob_pattern=g) for g in globs])
+        try:
+            await self.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+                id="sima-check-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)]))
+        except Exception as exc:  # a client that refuses only loses the automatic reload
+            log.warning("could not register file watchers: %s", exc)
+
     def folder_of(self, uri: str) -> Folder | None:
         """The folder whose KB holds the document (None: not a KB file)."""
         p = path_of(uri)

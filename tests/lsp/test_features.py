@@ -78,3 +78,12 @@ def test_missing_root_is_an_error_not_an_exception(tmp_path):
     assert folder.settings is None and "knowledge base root not found" in folder.error
     (tmp_path / "pyproject.toml").write_text('[tool.sima-check]\nbogus = 1\n', encoding="utf-8")
     assert "bogus" in load_folder(tmp_path).error
+
+
+def test_rule_under_the_cursor_by_code_or_by_name_in_a_suppression():
+    line = "<!-- sima-check: disable-next-line=SIMA301,keywords-count -->"
+    assert navigate.rule_at(line, line.index("SIMA301") + 3) == "SIMA301"
+    assert navigate.rule_at(line, line.index("keywords-count") + 3) == "keywords-count"
+    assert navigate.hover_rule("keywords-count").startswith("**SIMA402 keywords-count** (warning)")
+    assert navigate.rule_at("a well-known fact", 5) is None  # names count only in suppressions
+    assert navigate.hover_rule("SIMA999") is None

@@ -263,8 +263,15 @@ async def multi(lsp_client: LanguageClient, tmp_path):
     bad.mkdir()
     make_kb(good)
     (bad / "pyproject.toml").write_text('[tool.sima-check]\nroot = "knowledge"\n', encoding="utf-8")
+    lsp_client.registrations = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)
+
     params = types.InitializeParams(
-        capabilities=types.ClientCapabilities(),
+        capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True))),
         workspace_folders=[types.WorkspaceFolder(uri=good.as_uri(), name="good"),
                            types.WorkspaceFolder(uri=bad.as_uri(), name="bad")],
     )
@@ -284,6 +291,10 @@ async def test_multi_root_missing_root_and_settings_reload(multi: LanguageClient
     msg = client.messages[0]
     assert msg.type == types.MessageType.Error and "knowledge base root not found" in msg.message
     assert "knowledge" in msg.message
+    # the server asked to be told of changes to the settings files and the KB's Markdown
+    [reg] = client.registrations
+    assert reg.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    assert {w["globPattern"] for w in reg.register_options["watchers"]} >= {"**/pyproject.toml", "**/.sima-check.toml"}
     # settings re-read on save of pyproject.toml: SIMA001 off
     project = tmp_path / "good" / "pyproject.toml"
     project.write_text('[tool.sima-check]\nroot = "sima"\nignore = ["SIMA001"]\n', encoding="utf-8")
