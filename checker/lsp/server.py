@@ -217,7 +217,7 @@ async def prepare_rename(ls: SimaServer, params: types.PrepareRenameParams):
     return types.PrepareRenamePlaceholder(range=span(lines, line, start, end, ls.encoding), placeholder=placeholder)
 
 
-@server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+@server.feature(types.TEXT_DOCUMENT_RENAME)  # pygls offers prepareRename to clients that support it
 async def rename(ls: SimaServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
     """Rename the entry a REF-ID or a file reference leads to: `mv`'s moves and citation edits."""
     check = await ls.current(params.text_document.uri)

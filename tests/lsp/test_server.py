@@ -316,3 +316,25 @@ async def test_multi_root_missing_root_and_settings_reload(multi: LanguageClient
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0)))
     assert hover is None
+
+
+@pytest.mark.asyncio
+async def test_shutdown_and_exit_end_the_process_cleanly(tmp_path):
+    from pygls.lsp.client import LanguageClient as PlainClient
+
+    make_kb(tmp_path)
+    plain = PlainClient("test", "1")
+    await plain.start_io(sys.executable, "-m", "checker.cli", "lsp")
+    result = await plain.initialize_async(types.InitializeParams(
+        capabilities=types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
+            rename=types.RenameClientCapabilities(prepare_support=True))), root_uri=tmp_path.as_uri()))
+    assert result.server_info.name == "sima-check"
+    caps = result.capabilities
+    assert caps.definition_provider and caps.references_provider and caps.hover_provider
+    assert caps.rename_provider.prepare_provider and set(caps.completion_provider.trigger_characters) == {"-", "/", "#"}
+    assert set(caps.code_action_provider.code_action_kinds) == {types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll}
+    plain.initialized(types.InitializedParams())
+    await plain.shutdown_async(None)
+    plain.exit(None)
+    assert await asyncio.wait_for(plain._server.wait(), 10) == 0
+    await plain.stop()
