@@ -133,6 +133,15 @@ def _progress(fmt: str, output: str | None):
     return progress.Progress() if fmt == "text" and progress.wanted() else None
 
 
+@main.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport; accepted for clients that pass it).")
+def lsp_command(stdio: bool) -> None:
+    """Run the language server over stdio (diagnostics, definition, references, hover, completion, fixes)."""
+    from .lsp.server import run
+
+    run()
+
+
 def _fix_or_select(target: Target, config: Config, jobs, cache, changed_since, fix: bool, show_diff: bool) -> tuple[Report, list]:
     """`--changed-since` and `--fix`/`--diff` for one target: check with the parsed files kept,
     narrow to the changed files and their dependents, fix, and report on the result."""
@@ -345,3 +354,7 @@ def mv_command(src, dst, dry_run, root, config_path, cache_dir, no_cache) -> Non
     for old, new in plan.moves:
         click.echo(f"{(kb_root / old).as_posix()} -> {(kb_root / new).as_posix()}")
     click.echo(f"sima-check: moved {len(plan.moves)} file{'' if len(plan.moves) == 1 else 's'}, rewrote {n} file{'' if n == 1 else 's'}", err=True)
+
+
+if __name__ == "__main__":
+    main()
