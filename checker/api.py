@@ -32,6 +32,7 @@ def check(
     overlay: Mapping[str | Path, str] | None = None,
     keep: bool = False,
     cwd: Path | None = None,
+    progress=None,
 ) -> Report:
     """Check each target (a KB root, or a Target naming the files to report on) against its KB.
 
@@ -40,14 +41,14 @@ def check(
     yet joins the KB); nothing is written for it, and nothing of the KB is ever written;
     keep: also return each root's KnowledgeBase (`Report.kbs`) and each reported file's Entry
     with its resolved references (`Report.checked`), for the site, `--fix`, `--changed-since`
-    and the language server. Files that cannot be read are `Report.io_errors` (shown path, reason).
+    and the language server. `progress`: a `run.progress.Progress` that counts parsed files.
     """
     cwd = cwd or Path.cwd()
     texts = _overlay(overlay)
     report = Report()
     for t in what:
         target = t if isinstance(t, Target) else Target(Path(t))
-        part, unreadable = check_target(target, settings, cache, jobs, cwd, texts, keep)
+        part, unreadable = check_target(target, settings, cache, jobs, cwd, texts, keep, progress)
         part.io_errors = [(_shown(target.root / rel, cwd), why) for rel, why in unreadable]
         report.merge(part)
     return report

@@ -10,7 +10,8 @@ import click
 
 from . import __version__
 from .api import check
-from .config import Config, ConfigError, check_selectors, load as load_config
+from .config import Config, ConfigError, load as load_config
+from .config.policy import check_selectors
 from .kb.targets import Target, TargetError, plan, selected
 from .model import Report
 from .rules import FIXABLE
@@ -107,7 +108,7 @@ def check_command(paths, fmt, output, fail_on, select, ignore, config_path, root
     result, patches = Report(), []
     for target in targets:
         if not (fix or show_diff or changed_since is not None):  # a plain check
-            part = check([target], config, jobs=jobs, cache=cache)
+            part = check([target], config, jobs=jobs, cache=cache, progress=_progress(fmt, output))
         else:
             part, fixes = _fix_or_select(target, config, jobs, cache, changed_since, fix, show_diff)
             patches += fixes
@@ -123,6 +124,13 @@ def check_command(paths, fmt, output, fail_on, select, ignore, config_path, root
         _emit_diff(patches, output, result, config.fail_on)
     _emit(result, fmt, output, color)
     sys.exit(exit_code(result, config.fail_on))
+
+
+def _progress(fmt: str, output: str | None):
+    """A progress line for long runs on a terminal (text reports only, never in CI)."""
+    from .run import progress
+
+    return progress.Progress() if fmt == "text" and progress.wanted() else None
 
 
 def _fix_or_select(target: Target, config: Config, jobs, cache, changed_since, fix: bool, show_diff: bool) -> tuple[Report, list]:

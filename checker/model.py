@@ -120,12 +120,20 @@ class Keyword:
 
 @dataclass(frozen=True)
 class Fence:
-    """A code fence: its opening line, info string and closing line (0 when unclosed)."""
+    """A code fence: its opening line, info string and closing line (0 when unclosed).
+
+    `nested` holds the lines inside it that look like openers of the same fence character with
+    an info string (```` ```python ```` inside ```` ```markdown ````): text to CommonMark, whose
+    bare closer then closes this fence (SIMA506). `by_item`: a fence in a list item that the
+    item ends before any closer (CommonMark); `end` is then the item's last line.
+    """
 
     line: int
     info: str
     closed: bool
     end: int = 0
+    nested: tuple[int, ...] = ()
+    by_item: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,7 @@ class Entry:
     line_count: int  # as the catalogue counts them (front matter excluded)
     encoding_error: str | None = None
     encoding_error_line: int = 1
+    read_error: str | None = None  # why the file could not be read (a stand-in, SIMA606)
     has_bom: bool = False
     crlf_lines: tuple[int, ...] = ()
     cr_lines: tuple[int, ...] = ()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from checker.api import check as api_check
 from checker.config import Config
 from checker.run.engine import check_parsed
+from checker.kb.discover import unreadable_entry
 from checker.kb.index import KnowledgeBase
 from checker.parse.kinds import classify
 from checker.model import Entry, Finding
@@ -29,9 +30,18 @@ BODY = 17
 _TOTAL = re.compile(r"(\*\*Total Lines:\*\* )\d+")
 
 
-def parse(relpath: str, text: str | bytes, config: Config | None = None) -> Entry:
+@dataclass(frozen=True)
+class Unreadable:
+    """A file of the KB that cannot be read, for the reason given."""
+
+    reason: str
+
+
+def parse(relpath: str, text: str | bytes | Unreadable, config: Config | None = None) -> Entry:
     """Parse one file as the loader would (kind from its path, grammar from the config)."""
     config = config or Config()
+    if isinstance(text, Unreadable):
+        return unreadable_entry(relpath, text.reason, config)
     data = text if isinstance(text, bytes) else text.encode("utf-8")
     return parse_bytes(relpath, data, classify(relpath, config.kind_globs()), grammar(config.refid_patterns))
 

@@ -93,16 +93,14 @@ def test_a_directory_named_like_markdown_is_a_folder(kb_dir):
     assert result.stdout == "2 files, 0 errors, 0 warnings, 0 infos\n"
 
 
-def test_a_symlink_loop_is_an_io_error(kb_dir):
+def test_a_symlink_loop_is_a_finding(kb_dir):
     root = kb_dir({NAME: CLEAN})
     os.symlink("b.md", root / "a.md")
     os.symlink("a.md", root / "b.md")
     result = run()
-    assert result.exit_code == 2
-    assert stderr_lines(result) == [
-        "sima-check: error: sima/a.md: cannot read: Too many levels of symbolic links",
-        "sima-check: error: sima/b.md: cannot read: Too many levels of symbolic links",
-    ]
+    assert (result.exit_code, stderr_lines(result)) == (1, [])
+    assert report(result) == [("a.md", 1, "SIMA606"), ("b.md", 1, "SIMA606")]
+    assert "sima/a.md:1:1: SIMA606 [error] cannot read this file: Too many levels of symbolic links" in result.stdout
 
 
 def test_a_folder_symlink_loop_is_not_followed(kb_dir):
@@ -132,7 +130,7 @@ def test_a_symlink_out_of_the_root_is_reported_and_never_opened(kb_dir, tmp_path
     assert str(secret) not in opened and opened  # the KB's own file was read, the secret was not
 
 
-def test_an_unreadable_file_is_an_io_error(kb_dir, monkeypatch):
+def test_an_unreadable_file_is_a_finding_and_the_rest_is_checked(kb_dir, monkeypatch):
     # We run as root, so chmod 000 would not stop us: make `open` refuse that one file instead.
     kb_dir({NAME: CLEAN, "Locked_AWS-LESS-02.md": clean_entry("Locked_AWS-LESS-02.md", "AWS-LESS-02")})
 
@@ -143,9 +141,10 @@ def test_an_unreadable_file_is_an_io_error(kb_dir, monkeypatch):
 
     monkeypatch.setattr(checker.kb.discover, "open", refuse, raising=False)
     result = run()
-    assert result.exit_code == 2
-    assert stderr_lines(result) == ["sima-check: error: sima/Locked_AWS-LESS-02.md: cannot read: Permission denied"]
-    assert result.stdout.splitlines()[-1] == "1 file, 0 errors, 0 warnings, 0 infos"
+    assert (result.exit_code, stderr_lines(result)) == (1, [])
+    assert report(result) == [("Locked_AWS-LESS-02.md", 1, "SIMA606")]
+    assert "cannot read this file: Permission denied" in result.stdout
+    assert result.stdout.splitlines()[-1] == "2 files, 1 error, 0 warnings, 0 infos"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -154,8 +153,9 @@ def test_a_named_pipe_is_not_read(kb_dir):
     root = kb_dir({NAME: CLEAN})
     os.mkfifo(root / "pipe.md")
     result = run()
-    assert result.exit_code == 2
-    assert stderr_lines(result) == ["sima-check: error: sima/pipe.md: cannot read: not a regular file"]
+    assert (result.exit_code, stderr_lines(result)) == (1, [])
+    assert report(result) == [("pipe.md", 1, "SIMA606")]
+    assert "cannot read this file: not a regular file" in result.stdout
 
 
 # Usage errors ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from checker.rules.base import DOC_SECTIONS
 CATALOGUE = (
     "SIMA001 SIMA101 SIMA102 SIMA103 SIMA104 SIMA105 SIMA106 SIMA107 SIMA201 SIMA202 SIMA203 SIMA204 "
     "SIMA301 SIMA302 SIMA303 SIMA304 SIMA305 SIMA306 SIMA307 SIMA401 SIMA402 SIMA403 "
-    "SIMA501 SIMA502 SIMA503 SIMA504 SIMA601 SIMA602 SIMA603 SIMA604 SIMA605"
+    "SIMA501 SIMA502 SIMA503 SIMA504 SIMA505 SIMA506 SIMA601 SIMA602 SIMA603 SIMA604 SIMA605 SIMA606"
 ).split()
 
 
@@ -69,3 +69,12 @@ def test_explain_renders_the_whole_doc(rule):
 
 def test_explain_unknown_rule_is_none():
     assert explain("SIMA999") is None
+
+
+def test_the_readme_rule_table_is_the_registry():
+    """The README's table is `markdown_table()` of the registry, so it cannot drift."""
+    from checker.rules.docs import markdown_table
+
+    from helpers import REPO
+
+    assert markdown_table() in (REPO / "README.md").read_text(encoding="utf-8")

@@ -104,7 +104,9 @@ def test_seed_copy_gets_its_total_lines_fixed_and_nothing_else(tmp_path, monkeyp
     assert len(after) == len(lines)
     changed = [(i + 1, a, b) for i, (a, b) in enumerate(zip(lines, after)) if a != b]
     assert changed == [(321, "**Total Lines:** 298 (≤400 for SIMAv4)  ", "**Total Lines:** 322 (≤400 for SIMAv4)  ")]
-    assert {p: p.read_bytes() for p in others} == others  # nothing fixable there
+    # The others cite the seed by its old name; its REF-ID now names the copy (SIMA301, renamed).
+    renamed = {p: b.replace(seed.name.encode(), copy.name.encode()) for p, b in others.items()}
+    assert {p: p.read_bytes() for p in others} == renamed != others
 
     before = snapshot(root)
     cli(tmp_path, monkeypatch, "--fix")

@@ -17,7 +17,7 @@ from checker.parse.refid import grammar
 from checker.rules import RULES
 from checker.rules.base import EXAMPLE_LABELS, Rule, code_spans
 from checker.parse.text import split
-from helpers import clean_entry, findings, parse, recount
+from helpers import Unreadable, clean_entry, findings, parse, recount
 
 DEFAULT_FILE = "lessons/LESS-01.md"
 SUMMARY_TEXT = "Nothing here is wrong."  # the summary paragraph of `clean_entry`
@@ -69,11 +69,13 @@ def _header_end(lines: list[str]) -> int:
     return next(i for i, line in enumerate(lines) if line == "---" or line.startswith("## "))
 
 
-def _save(text: str, how: list[str]) -> bytes:
-    """The bytes of `text` as the `Saved with:` values say."""
+def _save(text: str, how: list[str]) -> bytes | Unreadable:
+    """The bytes of `text` as the `Saved with:` values say (or a file that cannot be read)."""
     encoding = "utf-8"
     for value in how:
         key = value.lower()
+        if key == "no read permission":
+            return Unreadable("Permission denied")
         if key == "crlf":
             text = text.replace("\n", "\r\n")
         elif key == "no final newline":
@@ -81,7 +83,7 @@ def _save(text: str, how: list[str]) -> bytes:
         elif key in ("windows-1252", "utf-8"):
             encoding = key
         else:
-            assert key in ("lf", "a final newline"), f"unknown `Saved with:` value `{value}`"
+            assert key in ("lf", "a final newline", "read permission"), f"unknown `Saved with:` value `{value}`"
     return text.encode(encoding, errors="replace")  # what an editor saving as Windows-1252 does to 🟠
 
 

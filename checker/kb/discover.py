@@ -87,6 +87,11 @@ def parse_file(rel: str, data: bytes, config: Config) -> Entry:
     return parse_bytes(rel, data, classify(rel, config.kind_globs()), grammar(config.refid_patterns))
 
 
+def unreadable_entry(rel: str, reason: str, config: Config) -> Entry:
+    """The stand-in for a file of the KB that cannot be read: only reported (SIMA606)."""
+    return Entry(relpath=rel, kind=classify(rel, config.kind_globs()), text="", lines=(), line_count=0, read_error=reason)
+
+
 def outside_entry(rel: str, config: Config) -> Entry:
     """The stand-in for a symlink leading outside the root: never read, only reported."""
     return Entry(relpath=rel, kind=classify(rel, config.kind_globs()), text="", lines=(), line_count=0)

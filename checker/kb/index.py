@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from ..config.settings import Config
 from ..model import Entry, Reference, Summary
 from ..parse.refid import RefIdGrammar, grammar
+from .suggest import Suggester, Suggestion
 
 _NORM = re.compile(r"[\s_-]+")
 
@@ -27,11 +28,16 @@ class Resolution:
     """Where a reference leads.
 
     status: ok | ambiguous | near | unresolved | outside | unknown-refid | anchor
+    suggestion: the nearest heading slug, for an anchor; `missing`: the KB path or bare name
+    looked up in vain (for `KnowledgeBase.suggest`); `written`: the text a near miss matched
+    when it starts before the reference (a bare name written with spaces for `-`).
     """
 
     status: str
     targets: tuple[str, ...] = ()
     suggestion: str | None = None
+    missing: str | None = None
+    written: str | None = None
 
     @property
     def target(self) -> str | None:
@@ -78,7 +84,6 @@ class KnowledgeBase:
                 self.by_suffix["/".join(parts[i:])].append(rel)
             if e.refid:
                 self.by_refid[e.refid].append(rel)
-        self._suggest_cache: dict[str, str | None] = {}
 
     def __len__(self) -> int:
         return len(self.summaries)
@@ -98,9 +103,9 @@ class KnowledgeBase:
         elif ref.syntax == "kb-path" or target.lower().startswith("/sima/"):
             res = self._resolve_rooted(target[len("/sima/"):])
         elif ref.syntax == "bare" and "/" not in target:
-            res = self._resolve_bare(target, suggest=not ref.lead)  # suggest only if all fails
+            res = self._resolve_bare(target)
             if res.status == "unresolved" and ref.lead:
-                res = self._resolve_spaced(ref.lead + target) or Resolution("unresolved", (), self.suggest(target))
+                res = self._resolve_spaced(ref.lead + target) or self._resolve_separated(ref.lead, target) or res
         else:
             res = self._resolve_relative(target, source)
         if ref.anchor and res.status in ("ok", "ambiguous"):
@@ -154,14 +159,14 @@ class KnowledgeBase:
             return Resolution("outside")
         return self._lookup(joined)
 
-    def _resolve_bare(self, name: str, suggest: bool = True) -> Resolution:
+    def _resolve_bare(self, name: str) -> Resolution:
         hits = self.by_name.get(name)
         if hits:
             return Resolution("ok" if len(hits) == 1 else "ambiguous", tuple(hits))
         near = self.by_norm_name.get(normalise(name))
         if near:
             return Resolution("near", tuple(near))
-        return Resolution("unresolved", (), self.suggest(name) if suggest else None)
+        return Resolution("unresolved", (), missing=name)
 
     def _resolve_spaced(self, text: str) -> Resolution | None:
         """A bare name whose file name has spaces: `... ARCH-SUGA_Single Universal X.md`."""
@@ -169,6 +174,22 @@ class KnowledgeBase:
             if text.endswith(name) and (len(text) == len(name) or not text[-len(name) - 1].isalnum()):
                 return self._resolve_bare(name)
         return None
+
+    def _resolve_separated(self, lead: str, name: str) -> Resolution | None:
+        """`File Server URLs.md` for `File-Server-URLs.md`: the longest run of the words before
+        a bare name that, with it, names a file once spaces count as `-`/`_` (a near miss)."""
+        found = None
+        words = list(re.finditer(r"\S+", lead))[-8:]
+        for m in reversed(words):
+            word = m.group(0)
+            tail = re.sub(r"^.*/|^[^\w.-]+", "", word)  # a path or punctuation starts the name
+            written = tail + lead[m.end():] + name
+            hits = self.by_norm_name.get(normalise(written))
+            if hits:
+                found = Resolution("near", tuple(hits), written=written)
+            if tail != word:
+                break
+        return found
 
     def _spaced_names(self) -> list[str]:
         if not hasattr(self, "_spaced"):
@@ -213,41 +234,15 @@ class KnowledgeBase:
         near = self.by_norm_path.get(normalise(rel))
         if near:
             return Resolution("near", tuple(near))
-        return Resolution("unresolved", (), self.suggest(rel))
+        return Resolution("unresolved", (), missing=rel)
 
     # -- suggestions ------------------------------------------------------------------
 
-    def suggest(self, target: str) -> str | None:
-        """The nearest existing file to a missing path or name, if one is close."""
-        if target in self._suggest_cache:
-            return self._suggest_cache[target]
-        directory, _, name = target.rpartition("/")
-        candidates: set[str] = set(self.by_dir.get(directory, ()))
-        key = normalise(name)[:6]
-        for norm_name, rels in self._prefix_index().get(key, {}).items():
-            candidates.update(rels)
-        refid = self.grammar.from_filename(name)
-        if refid:
-            candidates.update(self.by_refid.get(refid, ()))
-        best, best_score = None, 0.0
-        matcher = difflib.SequenceMatcher(None, normalise(target), "")
-        for rel in sorted(candidates):
-            cand = rel if "/" in target else rel.rsplit("/", 1)[-1]
-            matcher.set_seq2(normalise(cand))
-            # The quick ratios bound ratio() from above: skip what cannot win (same result, faster).
-            if max(best_score, 0.75) > matcher.real_quick_ratio() or max(best_score, 0.75) > matcher.quick_ratio():
-                continue
-            score = matcher.ratio()
-            if score > best_score:
-                best, best_score = rel, score
-        result = best if best_score >= 0.75 else None
-        self._suggest_cache[target] = result
-        return result
-
-    def _prefix_index(self) -> dict[str, dict[str, list[str]]]:
-        if not hasattr(self, "_prefixes"):
-            index: dict[str, dict[str, list[str]]] = defaultdict(dict)
-            for norm_name, rels in self.by_norm_name.items():
-                index[norm_name[:6]][norm_name] = rels
-            self._prefixes = index
-        return self._prefixes
+    def suggest(self, res: Resolution, source: Entry, grammar: RefIdGrammar | None = None) -> Suggestion | None:
+        """What an unresolved reference probably meant (see `suggest.py`), with the settings'
+        REF-ID grammar; asked only for broken references, so the happy path does no such work."""
+        if not res.missing:
+            return None
+        if "_suggester" not in self.__dict__:
+            self._suggester = Suggester(self.by_name, self.by_refid)
+        return self._suggester.suggest(res.missing, grammar or self.grammar, source.directory)

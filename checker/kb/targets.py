@@ -54,6 +54,8 @@ def plan(paths: list[str], config: Config, cwd: Path | None = None) -> list[Targ
             kb_root = p.parent
         if not p.is_dir() and not p.name.lower().endswith(".md"):  # devices and pipes too
             raise TargetError(f"{raw}: not a Markdown file")
+        if not p.is_dir() and not p.is_file():  # a pipe or device named *.md, a dangling link
+            raise TargetError(f"{raw}: not a regular file")
         rel = os.path.relpath(os.path.abspath(p), os.path.abspath(kb_root)).replace(os.sep, "/")
         current = groups.get(kb_root, set())
         if current is None:

@@ -15,11 +15,73 @@ from .text import Decoded, decode
 # The value is group 2 with trailing spaces stripped (`(.*?)\s*$` backtracks quadratically).
 _FIELD = re.compile(r"^\s{0,3}(?:[-*+]\s+)?\*\*([^*\n]{1,80}?):\*\*[ \t]*(.*)$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+# A fence opened right after a list marker (`- ```python`): content column = group 1's width.
+_ITEM_FENCE = re.compile(r"^( {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]{1,4})(`{3,}|~{3,})(.*)$")
+_ITEM_MARKER = re.compile(r"( {0,3}(?:[-*+]|\d{1,9}[.)]))([ \t]+)\S")  # marker, then spaces
+_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")  # `- - -` is a rule, not an item
 _RULE = re.compile(r"^ {0,3}---+\s*$")
 _HEADING_WORDS = re.compile(r"[^a-z0-9 -]")
 _HARD_BREAK = re.compile(r"\\$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 _FILE_TITLE = re.compile(r"(?:File:\s*)?[^\s/]+(?: [^\s/]+)*\.md\Z", re.IGNORECASE)
+
+
+def fence_marker(line: str) -> tuple[str, int, str] | None:
+    """(fence character, run length, info string) of a CommonMark fence line, else None.
+
+    Up to three spaces of indent (four, or a tab, make indented code); a run of three or more
+    backticks or tildes; the rest, trimmed of spaces and tabs, is the info string, and after
+    backticks it may not hold a backtick. A closer is such a line with an empty info string,
+    of the opener's character and at least its length.
+    """
+    m = _FENCE.match(line)
+    if not m:
+        return None
+    run, info = m.group(2), m.group(3).strip(" \t")
+    if run[0] == "`" and "`" in info:
+        return None
+    return run[0], len(run), info
+
+
+def _indent(line: str) -> int:
+    """Columns of leading spaces and tabs (a tab to the next multiple of 4)."""
+    lead = line[: len(line) - len(line.lstrip(" \t"))]
+    return len(lead.expandtabs(4)) if "\t" in lead else len(lead)
+
+
+def _note_indent(below: list[int], line: str, i: int) -> None:
+    """Record line `i` as the last non-blank line indented less than each k it is less than."""
+    if not line or (line[0] in " \t" and not line.strip(" \t")):
+        return
+    for k in range(_indent(line) + 1 if line[0] in " \t" else 1, 4):
+        below[k] = i
+
+
+def _item_column(lines: tuple[str, ...], below: list[int], line: str, start: int) -> int:
+    """The content column of the list item a fence opened by `line` sits in, else 0: the nearest
+    line above that is less indented must be that item's marker line, its content no further
+    right than the fence (a lazy or nested line in between reads as no item: as before)."""
+    k = len(line) - len(line.lstrip(" "))
+    j = below[k] if k else -1
+    m = _ITEM_MARKER.match(lines[j]) if j >= start else None
+    if not m or _BREAK.match(lines[j]):
+        return 0
+    spaces = len(m.group(2))
+    column = len(m.group(1)) + (spaces if spaces <= 4 else 1)
+    return column if column <= k else 0
+
+
+def _item_fence_line(line: str, char: str, size: int, column: int) -> int:
+    """Where `line` stands to a fence opened after a list marker: 1 inside it, 2 its closer,
+    0 past the item's end (a non-blank line indented less than the item's content)."""
+    rest = line.lstrip(" \t")
+    if not rest:
+        return 1
+    indent = _indent(line)
+    if indent < column:
+        return 0
+    f = fence_marker(rest) if indent - column <= 3 else None
+    return 2 if f and f[0] == char and f[1] >= size and not f[2] else 1
 
 
 _HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?![^ \t])")
@@ -124,30 +186,58 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
     fences: list[Fence] = []
     raw_headings: list[tuple[int, str, int]] = []
     fence_char, fence_len, fence_line, fence_info = "", 0, 0, ""
+    fence_item = 0  # content column of the list item the open fence sits in, 0 for none
+    nested: list[int] = []  # same-character openers inside the open fence (SIMA506)
+    item_fence: tuple[str, int, int] | None = None  # (char, length, content column) after `- `
+    below = [-1, -1, -1, -1]  # [k]: index of the last non-blank line indented less than k
     for i in range(start, n):
         line = lines[i]
+        if fence_char and fence_item and _indent(line) < fence_item and line.strip(" \t"):
+            # CommonMark: a fence in a list item ends with the item (a less indented, non-blank line)
+            fences.append(Fence(fence_line, fence_info, True, i, tuple(nested), by_item=True))
+            fence_char = ""
         if fence_char:
             in_code[i] = True
             if fence_char not in line[:4]:  # a closing fence starts within the first 4 columns
                 continue
-            m = _FENCE.match(line)
-            if m and m.group(2)[0] == fence_char and len(m.group(2)) >= fence_len and not m.group(3).strip():
-                fences.append(Fence(fence_line, fence_info, True, i + 1))
+            f = fence_marker(line)
+            if f and f[0] == fence_char and f[1] >= fence_len:
+                if f[2]:  # an info string: not a closer, and not an opener in here either
+                    nested.append(i + 1)
+                    continue
+                fences.append(Fence(fence_line, fence_info, True, i + 1, tuple(nested)))
                 fence_char = ""
+                _note_indent(below, line, i)
             continue
-        if "`" in line or "~" in line:
-            m = _FENCE.match(line)
-            if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
-                fence_char, fence_len = m.group(2)[0], len(m.group(2))
-                fence_line, fence_info = i + 1, intern(m.group(3).strip())
+        if line and line[0] not in " \t":  # the common case of _note_indent, without a call
+            below[1] = below[2] = below[3] = i
+        else:
+            _note_indent(below, line, i)  # code lines do not count: they hold no list item
+        may_fence = True
+        if item_fence:
+            # A fence opened on a list marker's line is not recorded (nor its lines marked as code,
+            # as before); its lines only must not open or close fences, its closer least of all.
+            where = _item_fence_line(line, *item_fence)
+            may_fence = where == 0
+            if where != 1:
+                item_fence = None
+        if may_fence and ("`" in line or "~" in line):
+            f = fence_marker(line)
+            if f:
+                fence_char, fence_len = f[0], f[1]
+                fence_line, fence_info, nested = i + 1, intern(f[2]), []
+                fence_item = _item_column(lines, below, line, start)
                 in_code[i] = True
                 continue
+            m = _ITEM_FENCE.match(line)
+            if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+                item_fence = (m.group(2)[0], len(m.group(2)), len(m.group(1).expandtabs(4)))
         if "#" in line[:4]:  # cheap pre-test; the pattern decides
             h = heading(line)
             if h:
                 raw_headings.append((h[0], intern(h[1].strip()), i + 1))
     if fence_char:
-        fences.append(Fence(fence_line, fence_info, False))
+        fences.append(Fence(fence_line, fence_info, False, 0, tuple(nested)))
 
     headings = _with_slugs(raw_headings)
 

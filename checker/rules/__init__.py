@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .base import Context, Rule
-from .encoding import encoding, filename_format, final_newline, line_endings, mojibake
+from .encoding import encoding, file_unreadable, filename_format, final_newline, line_endings, mojibake
+from .fences import fence_nested, fence_unclosed
 from .header import (
     header_field_duplicate, header_field_format, header_field_missing, header_legacy_label,
     header_unterminated, priority_emoji, title_filename,
@@ -24,8 +25,8 @@ RULES: tuple[Rule, ...] = (
     xref_unresolved, xref_near_miss, xref_ambiguous, refid_unknown, xref_anchor,
     xref_outside_root, refid_duplicate,
     keywords_missing, keywords_count, keywords_duplicate,
-    section_missing, h1_multiple, heading_skip, fence_language,
-    encoding, mojibake, line_endings, final_newline, filename_format,
+    section_missing, h1_multiple, heading_skip, fence_language, fence_unclosed, fence_nested,
+    encoding, mojibake, line_endings, final_newline, filename_format, file_unreadable,
 )
 
 FIXABLE: tuple[str, ...] = tuple(r.code for r in RULES if r.fixable)

@@ -15,6 +15,15 @@ def rule_table() -> str:
     return "\n".join(rows)
 
 
+def markdown_table() -> str:
+    """The README's rule table: one row per rule of the registry (a test keeps them equal)."""
+    rows = ["| code | name | default | fixable | applies to | what |", "|---|---|---|---|---|---|"]
+    for r in RULES:
+        kinds = "all" if len(r.kinds) == 6 else ", ".join(r.kinds)
+        rows.append(f"| {r.code} | {r.name} | {r.severity} | {'yes' if r.fixable else ''} | {kinds} | {r.summary} |")
+    return "\n".join(rows) + "\n"
+
+
 def explain(code_or_name: str) -> str | None:
     """A rule's full documentation, or None when there is no such rule."""
     r = lookup(code_or_name)

@@ -106,6 +106,8 @@ def mojibake(entry: Entry, ctx: Context):
 
         Header: `**Priority:** 🔴 Critical`
     """
+    if not MOJIBAKE.search(entry.text):
+        return  # one pass over the whole text: most files have none
     for i, line in enumerate(entry.lines, 1):
         if not line.isascii():
             m = MOJIBAKE.search(line)
@@ -188,3 +190,26 @@ def filename_format(entry: Entry, ctx: Context):
         yield Hit(1, 1, f"file name `{name}` contains spaces")
     if len(name) > 80:
         yield Hit(1, 1, f"file name is {len(name)} characters; keep it to 80")
+
+
+@rule("SIMA606", "file-unreadable", Severity.ERROR, ALL_KINDS, states=("unreadable",))
+def file_unreadable(entry: Entry, ctx: Context):
+    """A file inside the knowledge base cannot be read.
+
+    A symlink loop, a dangling symlink, a file without read permission, a named pipe or
+    device, an I/O error: the file is reported at line 1 with the reason, the rest of the KB
+    is checked as usual, and references to it still resolve (the file is there). Only paths
+    given on the command line that cannot be used are a tool error (exit 2).
+
+    Why: one unreadable file used to stop the whole run; as a finding it goes through
+    baselines, suppressions by path, SARIF and JUnit like any other problem.
+
+    Example:
+        Saved with: `no read permission`
+
+    Fix: make the file readable (or remove the broken link).
+
+        Saved with: `read permission`
+    """
+    if entry.read_error is not None:
+        yield Hit(1, 1, f"cannot read this file: {entry.read_error}")

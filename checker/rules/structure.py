@@ -90,5 +90,5 @@ def fence_language(entry: Entry, ctx: Context):
         Body: `~~~bash`, `aws lambda list-functions`, `~~~`
     """
     for f in entry.fences:
-        if not f.info:
+        if not f.info.strip():  # the info string keeps other white space (CommonMark); no language
             yield Hit(f.line, 1, "code fence has no language tag (e.g. ```text)")

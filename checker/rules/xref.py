@@ -1,10 +1,13 @@
 """Cross-reference rules (SIMA3xx): every path, file name, link and REF-ID must resolve."""
 from __future__ import annotations
 
+import posixpath
 import re
+from dataclasses import replace
 from urllib.parse import quote, unquote
 
 from ..kb.index import normalise
+from ..kb.suggest import Suggestion
 from ..model import Entry, Hit, Severity
 from .base import Context, hits_for, rule
 
@@ -15,30 +18,22 @@ def _did_you_mean(suggestion: str | None) -> str:
     return f"; did you mean `{suggestion}`?" if suggestion else ""
 
 
-@rule("SIMA301", "xref-unresolved", Severity.ERROR)
-def xref_unresolved(entry: Entry, ctx: Context):
-    """A path, file name, relative path or Markdown link resolves to nothing.
+def _named(targets: tuple[str, ...], more: int = 0, last: str = ", ") -> str:
+    quoted = [f"`{t}`" for t in targets]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + last + quoted[-1]
+    return listed + (f" and {more} more" if more else "")
 
-    Syntaxes: `/sima/dir/File Name.md` (from the KB root, may hold spaces), `Name.md` (unique
-    file name anywhere), `dir/Name.md` (from the entry's folder, then as a suffix of a KB
-    path), `[text](target.md#anchor)` (from the entry's folder). An absolute path whose first
-    folder is a top-level KB folder (`/support/tools/X.md`) counts from the KB root. Globs and
-    template placeholders (`AP-*.md`, `NMP##-PROJECT-Index.md`) are not references. The message
-    names the nearest existing file when one is close.
 
-    Why: a broken reference is a dead end for the reader and for every tool that follows it.
-
-    Example:
-        Body: `- /sima/entries/decisions/DEC-05.md`
-
-        Other files: `entries/decisions/architecture/DEC-05.md`, where DEC-05 really lives
-
-    Fix: point the reference at the file's real path, or write the missing entry.
-
-        Body: `- /sima/entries/decisions/architecture/DEC-05.md`
-    """
-    for ref, res in hits_for(ctx, "unresolved"):
-        yield Hit(ref.line, ref.column, f"`{ref.target}` does not resolve to any file{_did_you_mean(res.suggestion)}")
+def unresolved_message(target: str, s: Suggestion | None) -> str:
+    """SIMA301's message: where the file is when that is known, else the nearest guess."""
+    if s is None:
+        return f"`{target}` does not resolve to any file"
+    if s.kind == "moved":
+        where = "the file is at" if len(s.targets) == 1 else "files of that name are at"
+        return f"`{target}` does not resolve; {where} {_named(s.targets, s.more)}"
+    if s.kind == "renamed":
+        return f"`{target}` does not resolve; REF-ID {s.refid} is owned by {_named(s.targets, s.more)}"
+    return f"`{target}` does not resolve to any file; did you mean {_named(s.targets, last=' or ')}?"
 
 
 def respell(written: str, target: str, encoded: bool, angle: bool) -> str | None:
@@ -68,9 +63,10 @@ def _encode_like(old: str, new: str, angle: bool) -> str:
     return new
 
 
-def reference_span(line: str, ref, new_path) -> tuple[int, int, str] | None:
+def reference_span(line: str, ref, new_path, written: str | None = None) -> tuple[int, int, str] | None:
     """The edit that rewrites the path of `ref` on its line: `new_path(written, encoded, angle)`
-    gives the new spelling (None: leave it)."""
+    gives the new spelling (None: leave it); `written`: the text a near miss matched when it
+    starts before the reference."""
     if ref.syntax == "link":
         m = _LINK_TARGET.match(line, ref.column - 1)
         if not m:
@@ -80,8 +76,14 @@ def reference_span(line: str, ref, new_path) -> tuple[int, int, str] | None:
         path = (m.group(1) if angle else m.group(2)).split("#", 1)[0]
         new = new_path(path, True, angle)
         return (start, start + len(path), new) if new else None
-    written = ref.target
-    start = line.find(written, ref.column - 1)
+    written = written or ref.target
+    if written != ref.target:  # a bare name written with spaces: the match starts before the reference
+        end = ref.column - 1 + len(ref.target)
+        start = end - len(written)
+        if start < 0 or line[start:end] != written:
+            return None
+    else:
+        start = line.find(written, ref.column - 1)
     if start < 0:
         return None
     new = new_path(written, False, True)
@@ -99,14 +101,96 @@ def _fix_near_miss(doc, entry: Entry, found, kb) -> None:
         if res.status != "near" or len(res.targets) != 1:
             continue
         target = res.targets[0]
-        edit = reference_span(doc.lines[f.line - 1], ref, lambda w, enc, angle: respell(w, target, enc, angle))
+        edit = reference_span(doc.lines[f.line - 1], ref, lambda w, enc, angle: respell(w, target, enc, angle), res.written)
         if edit:
             doc.replace(f.line, *edit)
+
+
+def _repointed(written: str, target: str, ref, entry: Entry, kb) -> str | None:
+    """`target` in the shape of `written`: `/sima/` rooted, `/` rooted, relative (`../`), a
+    folder suffix of as many folders, or a bare name; None unless it then resolves to `target`."""
+    low = written.lower()
+    if low.startswith(("/sima/", "sima/")):
+        shapes = [written[: low.index("sima/") + 5] + target]
+    elif written.startswith("/"):
+        shapes = ["/" + target]
+    elif "/" not in written and ref.syntax != "link":
+        shapes = [posixpath.basename(target)]
+    elif ref.syntax == "link" or written.startswith(("./", "../")):
+        rel = posixpath.relpath(target, entry.directory or ".")
+        shapes = ["./" + rel if written.startswith("./") and not rel.startswith("../") else rel]
+    else:  # `decisions/DEC-05.md`: a suffix of a KB path, as many folders deep if that is unique
+        parts = target.split("/")
+        shapes = ["/".join(parts[-(written.count("/") + 1):]), target]
+    for new in shapes:
+        res = kb.resolve(replace(ref, raw=new, target=new, anchor=None, lead=""), entry)
+        if res.status == "ok" and res.targets == (target,):
+            return new
+    return None
+
+
+def _repoint(written: str, encoded: bool, angle: bool, target: str, ref, entry: Entry, kb) -> str | None:
+    """The new path text for a SIMA301 fix, percent-encoded like a link that was."""
+    new = _repointed(unquote(written) if encoded else written, target, ref, entry, kb)
+    if new and encoded and ("%" in written or (not angle and any(c in new for c in " ()<>%#"))):
+        new = quote(new, safe="/!$&'*+,;=:@~")
+    return new
+
+
+def _fix_unresolved(doc, entry: Entry, found, kb) -> None:
+    """Point each broken reference at the file it certainly meant (moved, or its REF-ID names
+    it), written as the citer wrote it; uncertain suggestions are left to the writer."""
+    refs = {(r.line, r.column): r for r in entry.references}
+    for f in found:
+        ref = refs.get((f.line, f.column))
+        if ref is None:
+            continue
+        res = kb.resolve(ref, entry)
+        s = kb.suggest(res, entry, kb.grammar) if res.status == "unresolved" else None
+        if not (s and s.certain):
+            continue
+        target = s.targets[0]
+        edit = reference_span(doc.lines[f.line - 1], ref, lambda w, enc, angle: _repoint(w, enc, angle, target, ref, entry, kb))
+        if edit:
+            doc.replace(f.line, *edit)
+
+
+@rule("SIMA301", "xref-unresolved", Severity.ERROR, fix=_fix_unresolved)
+def xref_unresolved(entry: Entry, ctx: Context):
+    """A path, file name, relative path or Markdown link resolves to nothing.
+
+    Syntaxes: `/sima/dir/File Name.md` (from the KB root, may hold spaces), `Name.md` (unique
+    file name anywhere), `dir/Name.md` (from the entry's folder, then as a suffix of a KB
+    path), `[text](target.md#anchor)` (from the entry's folder). An absolute path whose first
+    folder is a top-level KB folder (`/support/tools/X.md`) counts from the KB root. Globs and
+    template placeholders (`AP-*.md`, `NMP##-PROJECT-Index.md`) are not references. The message
+    says where the file is when it moved (its name exists elsewhere) or was renamed (the
+    REF-ID in its name is owned by another file name), else names files one typo away.
+
+    Why: a broken reference is a dead end for the reader and for every tool that follows it.
+
+    Example:
+        Body: `- /sima/entries/decisions/DEC-05.md`
+
+        Other files: `entries/decisions/architecture/DEC-05.md`, where DEC-05 really lives
+
+    Fix: point the reference at the file's real path, or write the missing entry. When one
+    file is certain (the only file of that name, or the only owner of that REF-ID with a name
+    that agrees), `sima-check --fix` rewrites the reference in its own syntax.
+
+        Body: `- /sima/entries/decisions/architecture/DEC-05.md`
+    """
+    for ref, res in hits_for(ctx, "unresolved"):
+        s = ctx.kb.suggest(res, entry, ctx.grammar)
+        yield Hit(ref.line, ref.column, unresolved_message(ref.target, s), fixable=bool(s and s.certain))
 
 
 @rule("SIMA302", "xref-near-miss", Severity.ERROR, fix=_fix_near_miss)
 def xref_near_miss(entry: Entry, ctx: Context):
     """A reference resolves only after folding case, whitespace and `_`/`-` runs.
+
+    A bare name written with spaces for `-` or `_` (`File Server URLs.md` for
+    `File-Server-URLs.md`) is a near miss too, not an unresolved `URLs.md`.
 
     Why: it works on a forgiving file server and breaks on git, on Linux and on the site; the
     real public KB has `ARCH-SUGA_ Single Universal ...` cited as `ARCH-SUGA_Single Universal ...`.
@@ -121,7 +205,7 @@ def xref_near_miss(entry: Entry, ctx: Context):
         Body: `- /sima/entries/core/ARCH-SUGA_ Single Universal Gateway Architecture.md`
     """
     for ref, res in hits_for(ctx, "near"):
-        yield Hit(ref.line, ref.column, f"`{ref.target}` only matches `{res.target}` after folding case, spaces or `_`/`-`; write it exactly")
+        yield Hit(ref.line, ref.column, f"`{res.written or ref.target}` only matches `{res.target}` after folding case, spaces or `_`/`-`; write it exactly")
 
 
 @rule("SIMA303", "xref-ambiguous", Severity.WARNING)

@@ -12,8 +12,9 @@ from ..rules import Context, lookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES_HELP = (
-    "Exit codes: 0 = nothing at or above --fail-on; 1 = findings at or above it; "
-    "2 = usage, configuration or I/O error."
+    "Exit codes: 0 = nothing at or above --fail-on; 1 = findings at or above it (a file of the "
+    "knowledge base that cannot be read is a finding, SIMA606); 2 = usage, configuration, or a "
+    "path given on the command line that cannot be used, or a write that failed."
 )
 
 
@@ -29,6 +30,8 @@ def exit_code(result: Report, fail_on: str) -> int:
 
 def state_of(entry: Entry, kb: KnowledgeBase) -> str:
     """What the file is for the rules: text, undecodable, or a stand-in for an outside symlink."""
+    if entry.read_error is not None:
+        return "unreadable"
     if entry.encoding_error:
         return "undecodable"
     if entry.relpath in kb.outside_links:

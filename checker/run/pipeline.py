@@ -43,18 +43,22 @@ def _row_ok(row: object) -> bool:
 
 
 def check_target(target: Target, settings: Config, cache_dir: Path | None, jobs: int | None = None,
-                 cwd: Path | None = None, overlay: dict[str, str] | None = None, keep: bool = False) -> tuple[Report, list[tuple[str, str]]]:
-    """Check one target: (Report, unreadable files as (relpath, reason))."""
+                 cwd: Path | None = None, overlay: dict[str, str] | None = None, keep: bool = False,
+                 progress=None) -> tuple[Report, list[tuple[str, str]]]:
+    """Check one target: (Report, unreadable files as (relpath, reason)); `progress`: a
+    `progress.Progress` to count parsed files on."""
     enabled = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: collection passes are pure cost
     try:
         try:
-            return Run(target, settings, cache_dir, jobs, cwd or Path.cwd(), overlay, keep).go()
+            return Run(target, settings, cache_dir, jobs, cwd or Path.cwd(), overlay, keep, progress).go()
         except PoolBroken:
             if jobs == 1:
                 raise
-            return Run(target, settings, cache_dir, 1, cwd or Path.cwd(), overlay, keep).go()
+            return Run(target, settings, cache_dir, 1, cwd or Path.cwd(), overlay, keep, progress).go()
     finally:
+        if progress is not None:
+            progress.finish()
         if enabled:
             gc.enable()
 
@@ -63,8 +67,9 @@ class Run:
     """One target's run."""
 
     def __init__(self, target: Target, settings: Config, cache_dir: Path | None, jobs: int | None, cwd: Path,
-                 overlay: dict[str, str] | None = None, keep: bool = False) -> None:
+                 overlay: dict[str, str] | None = None, keep: bool = False, progress=None) -> None:
         self.target, self.settings, self.jobs, self.cwd, self.keep = target, settings, jobs, cwd, keep
+        self.progress = progress
         self.root = target.root
         if cache_dir is not None and not C.usable(cache_dir, self.root):
             cache_dir = None  # never write into the knowledge base
@@ -76,7 +81,7 @@ class Run:
         self.volatile = {p[len(base):].replace(os.sep, "/") for p in self.overlay}  # never cached
         self.pool = Pool(jobs or cpu_count(), Shard, (self.root, settings, self.overlay))
         self.remember = self.cache.enabled and not self.overlay  # findings under unsaved text are not kept
-        self.errors: list[tuple[str, str]] = []
+        self.unreadable: dict[str, str] = {}  # relpath -> why: reported as SIMA606
 
     def go(self) -> tuple[Report, list[tuple[str, str]]]:
         """Scan, then check what the findings table lacks; keep what was learnt."""
@@ -88,7 +93,7 @@ class Run:
             rows, todo = self._fresh(markdown, index)
             owner = self._scan(todo, index, rows) if todo else {}
             readable = [rel for rel in markdown if rel in rows]
-            wanted = sorted(r for r in (*readable, *outside) if only is None or r in only)
+            wanted = sorted(r for r in (*readable, *outside, *self.unreadable) if only is None or r in only)
             results, checked = self._check(wanted, readable, rows, other, outside, owner)
             stored = {rel: (index[rel] if rel in self.volatile else row) for rel, row in rows.items()
                       if rel not in self.volatile or rel in index}
@@ -98,9 +103,9 @@ class Run:
             report = Report.combine(results[rel] for rel in wanted if rel in results)
             if self.keep:
                 stubs = self._stubs(readable, rows)
-                report.kbs[self.root] = build_kb(stubs, other, outside, self.settings)[0]
+                report.kbs[self.root] = build_kb(stubs, other, outside, self.settings, None, self.unreadable)[0]
                 report.checked[self.root] = {rel: checked[rel] for rel in wanted if rel in checked}
-            return report, sorted(self.errors)
+            return report, []
         finally:
             self.pool.close()
 
@@ -134,11 +139,14 @@ class Run:
         """Stage 1; returns relpath -> the shard that parsed (and keeps) it."""
         self.pool.grow(jobs_for(self.jobs, len(todo)))
         n = self.pool.size
+        if self.progress is not None:
+            self.progress.begin(len(todo), n)
+            self.pool.local.progress = self.progress
         owner = {}
         for shard, part in enumerate(self.pool.call("scan", [(todo[i::n],) for i in range(n)])):
             for scanned in part:
                 if scanned.error is not None:
-                    self.errors.append((scanned.rel, scanned.error))
+                    self.unreadable[scanned.rel] = scanned.error
                 elif scanned.touched:
                     rows[scanned.rel] = index[scanned.rel]._replace(stamp=scanned.row.stamp)
                 else:
@@ -155,7 +163,7 @@ class Run:
         sig = hashlib.sha256()
         for rel in readable:
             sig.update(f"{rel}\0{rows[rel].summary_digest}\0".encode("utf-8", "surrogatepass"))
-        kb_key = C.key(self.salt, sig.hexdigest(), other, outside)[:32]
+        kb_key = C.key(self.salt, sig.hexdigest(), other, outside, sorted(self.unreadable.items()))[:32]
         context = C.key(kb_key, repr(self.settings), os.path.abspath(self.root), display_prefix(self.root, self.cwd))
         name = f"findings-{self.root_key}-{context[:32]}"
         table = self.cache.load_split(name, {C.bucket(rel) for rel in wanted})
@@ -180,17 +188,17 @@ class Run:
         want = self.remember and state is None
         late: set[str] = set()
         checked: dict[str, Checked] = {}
-        calls = [(stubs, other, outside, s, str(self.cwd), state, want and i == 0, self.keep) for i, s in enumerate(shares)]
-        for part, kept, errors, built in self.pool.call("check", calls):
+        calls = [(stubs, other, outside, s, str(self.cwd), state, want and i == 0, self.keep, self.unreadable)
+                 for i, s in enumerate(shares)]
+        for part, kept, vanished, built in self.pool.call("check", calls):
             results.update(part)
             checked.update(kept)
-            self.errors += errors
-            late.update(rel for rel, _ in errors)
+            late.update(vanished)
             if built is not None:
                 self.cache.store(state_name, {"state": built})
                 self.cache.prune(f"kbstate-{self.root_key}-", 2)
         for rel in need:
-            if rel in results and rel not in late:
+            if rel in results and rel not in late and rel not in self.unreadable:
                 table[rel] = (rows[rel].digest if rel in rows else "", results[rel])
         if self.remember:
             self.cache.store_split(name, table, {C.bucket(rel) for rel in need})

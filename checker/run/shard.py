@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..config.policy import compile_policy
 from ..config.settings import Config
-from ..kb.discover import outside_entry, parse_file, read_bytes
+from ..kb.discover import outside_entry, parse_file, read_bytes, unreadable_entry
 from ..kb.index import KnowledgeBase
 from ..model import Checked, Entry, Report, Summary
 from ..parse.text import decode
@@ -24,6 +24,8 @@ from . import cache as C
 from .engine import check_each
 
 PICKLE = pickle.HIGHEST_PROTOCOL
+KEEP_TEXT_BYTES = 32 << 20  # a shard keeps the text of what it parsed up to this much; past it, only
+# the parse, and the check stage decodes the file again (memory stays bounded on any KB)
 
 
 class Row(NamedTuple):
@@ -64,6 +66,8 @@ def light(entry: Entry) -> Entry:
 
 def restore(entry: Entry, data: bytes) -> Entry:
     """The full Entry again from its light copy and the file's bytes (as parse_bytes decodes)."""
+    if entry.lines or entry.text or entry.encoding_error:
+        return entry  # kept whole
     decoded = decode(data)
     if decoded.error:
         return entry
@@ -93,10 +97,13 @@ class Summaries(Mapping):
         return len(self._blobs) + sum(1 for rel in self._ready if rel not in self._blobs)
 
 
-def build_kb(stubs: list[Stub], other, outside, settings: Config, state: bytes | None = None) -> tuple[KnowledgeBase, bytes | None]:
+def build_kb(stubs: list[Stub], other, outside, settings: Config, state: bytes | None = None,
+             unreadable: dict[str, str] | None = None) -> tuple[KnowledgeBase, bytes | None]:
     """The KnowledgeBase of the stubs (its indexes restored from `state` when given), summaries
-    unpickled lazily; and its indexes pickled (when built here)."""
+    unpickled lazily, with stand-ins for outside symlinks and unreadable files; and its indexes
+    pickled (when built here)."""
     stand_ins = {r: Summary.of(outside_entry(r, settings)) for r in outside}
+    stand_ins.update({r: Summary.of(unreadable_entry(r, why, settings)) for r, why in (unreadable or {}).items()})
     lazy = Summaries({s.rel: s.summary for s in stubs}, stand_ins)
     kb = _kb_from_state(state, lazy)
     if kb is not None:
@@ -129,7 +136,9 @@ class Shard:
         self.root, self.settings = root, settings
         self.overlay = overlay or {}
         self.base = os.path.join(os.path.realpath(root), "")
-        self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, light entry)
+        self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, entry, light past the budget)
+        self.text_budget = KEEP_TEXT_BYTES
+        self.progress = None  # the main process's Progress, if a line is shown
 
     def read(self, rel: str) -> bytes:
         """A file's bytes: the unsaved text when the overlay has it, else the disk's."""
@@ -142,6 +151,8 @@ class Shard:
         """Read, hash and parse files, given each with the digest the index knows."""
         out = []
         for rel, known in todo:
+            if self.progress is not None:
+                self.progress.step()
             try:
                 overlaid = self.base + rel in self.overlay
                 st = None if overlaid else os.stat(os.path.join(self.root, rel))
@@ -154,30 +165,38 @@ class Shard:
             if digest == known:  # touched, not changed: the index keeps its summary
                 out.append(Scanned(rel, Row(stamp, digest, b"", "", None, ""), touched=True))
                 continue
-            entry = light(parse_file(rel, data, self.settings))
-            self.kept[rel] = (digest, entry)
+            entry = parse_file(rel, data, self.settings)
+            self.text_budget -= len(data)
+            self.kept[rel] = (digest, entry if self.text_budget >= 0 else light(entry))
             blob = pickle.dumps(Summary.of(entry), PICKLE)
             out.append(Scanned(rel, Row(stamp, digest, blob, C.digest(blob), entry.refid, entry.kind)))
         return out
 
     def check(self, stubs: list[Stub], other: list[str], outside: list[str], items: list[str], cwd: str,
-              state: bytes | None = None, want_state: bool = False, keep: bool = False) -> tuple:
+              state: bytes | None = None, want_state: bool = False, keep: bool = False,
+              unreadable: dict[str, str] | None = None) -> tuple:
         """Check files against the KB of all stubs: ({rel: Report}, {rel: Checked} when kept,
-        io errors, the KB's indexes pickled when wanted and built here)."""
+        the files that could not be read after all, the KB's indexes pickled when wanted and
+        built here)."""
         if not items:
             return {}, {}, [], None
-        kb, built = build_kb(stubs, other, outside, self.settings, state)
+        unreadable = unreadable or {}
+        kb, built = build_kb(stubs, other, outside, self.settings, state, unreadable)
         outside_set, errors, done = set(outside), [], []
 
         def full_entries():
             for rel in items:
                 if rel in outside_set:
                     entry = outside_entry(rel, self.settings)
+                elif rel in unreadable:
+                    entry = unreadable_entry(rel, unreadable[rel], self.settings)
                 else:
                     try:
                         data = self.read(rel)
-                    except OSError as exc:  # vanished since the scan
-                        errors.append((rel, exc.strerror or str(exc)))
+                    except OSError as exc:  # vanished since the scan: reported, not cached
+                        errors.append(rel)
+                        done.append(rel)
+                        yield unreadable_entry(rel, exc.strerror or str(exc), self.settings)
                         continue
                     kept = self.kept.pop(rel, None)  # dropped once checked: memory stays bounded
                     if kept and kept[0] == C.digest(data):

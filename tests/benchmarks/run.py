@@ -192,6 +192,30 @@ def reference_scans(corpus: Path, repeat: int) -> dict[str, float]:
     return out
 
 
+FLOOR = (
+    "import os, sys\n"
+    "n = 0\n"
+    "for d, dirs, files in os.walk(sys.argv[1]):\n"
+    "    dirs[:] = [x for x in dirs if not x.startswith('.')]\n"
+    "    for f in files:\n"
+    "        if f.endswith('.md'):\n"
+    "            with open(os.path.join(d, f), 'rb') as fh:\n"
+    "                n += len(fh.read().decode('utf-8', 'replace').splitlines())\n"
+    "print(n)\n"
+)
+
+
+def floor(root: Path, repeat: int) -> Sample:
+    """The read floor: a Python process that only finds, reads, decodes and splits the same files."""
+    return best([measure([sys.executable, "-c", FLOOR, str(root)], root) for _ in range(repeat)])
+
+
+def floor_row(what: str, check: Sample, base: Sample) -> str:
+    """`--no-cache` time as a multiple of the read floor (target ≤ 5x, aim 3x)."""
+    ratio = check.wall / base.wall
+    return row(f"{what}: cold `--no-cache` ÷ read floor", "≤ 5x", f"{ratio:.1f}x ({check.wall:.2f} s vs {base.wall:.2f} s)", ratio <= 5)
+
+
 def mkdocs_available() -> str | None:
     """Why the plugin measurement cannot run, or None when it can."""
     if not (REPO / "checker" / "site" / "plugin.py").exists():
@@ -256,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row(f"Cold check, {n:,} entries (cache written)", "≤ 5 s" if n == 10_000 else "", f"{cold.wall:.2f} s (CPU {cold.cpu:.1f} s)", cold.wall <= 5 if n == 10_000 else None))
         rows.append(row(f"Warm re-check, {n:,} unchanged entries", "≤ 1 s" if n == 10_000 else "", f"{warm.wall:.2f} s", warm.wall <= 1 if n == 10_000 else None))
         rows.append(row(f"`--no-cache` check, {n:,} entries", "", f"{nocache.wall:.2f} s", None))
+        base_floor = floor(base / "sima", args.repeat)
+        raw[f"kb{n}"]["floor"] = asdict(base_floor)
+        rows.append(floor_row(f"{n:,} entries", nocache, base_floor))
         if big:
             shutil.rmtree(work / f"cache-{n}", ignore_errors=True)  # a cold run, cache written
             memory = measure(tool("sima-check") + ["--cache-dir", str(work / f"cache-{n}")], base, sample_memory=True)
@@ -277,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         raw["corpus"] = {"cold": asdict(cold), "warm": asdict(warm), "files": n_files}
         rows.append(row(f"Cold check, public corpus ({n_files} files)", "≤ 0.5 s", f"{cold.wall:.2f} s", cold.wall <= 0.5))
         rows.append(row("Warm re-check, public corpus", "", f"{warm.wall:.2f} s", None))
+        nocache = best([measure(tool("sima-check") + ["--no-cache", str(CORPUS)], work) for _ in range(args.repeat)])
+        corpus_floor = floor(CORPUS, args.repeat)
+        raw["corpus"].update(no_cache=asdict(nocache), floor=asdict(corpus_floor))
+        rows.append(floor_row("Public corpus", nocache, corpus_floor))
         refs = reference_scans(CORPUS, args.repeat)
         raw["reference"] = refs
         for name, seconds in refs.items():

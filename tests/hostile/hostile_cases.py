@@ -39,6 +39,9 @@ CASES: dict[str, Builder] = {
     "nested-list-lines": lambda f: _entry("\n".join("  " * (i % 400) + "- item" for i in range(20_000 * f))),
     "unclosed-fence": lambda f: _entry("```python\n" + "x = '/sima/a/b.md DEC-05'\n" * (100_000 * f)),
     "fences-alternating": lambda f: _entry("```\n~~~\n" * (50_000 * f)),
+    "fence-nested-openers": lambda f: _entry("```markdown\n" + "```python\n" * (100_000 * f)),
+    "fences-in-list-items": lambda f: _entry("- a\n  ```\n  x\n" * (50_000 * f)),
+    "list-item-fences": lambda f: _entry("- ```python\n  x\n\n" * (50_000 * f)),
     # runs built to make a backtracking regex blow up
     "open-brackets": lambda f: _entry("[" * (100_000 * f)),
     "open-brackets-then-link": lambda f: _entry("[" * (100_000 * f) + "](x.md)"),

@@ -200,7 +200,7 @@ def test_nothing_outside_the_knowledge_base_is_opened(tmp_path):
 # -- unreadable and odd files --------------------------------------------------------------------
 
 
-def test_symlink_loops_end_with_one_line_errors(tmp_path):
+def test_symlink_loops_are_findings(tmp_path):
     root = tmp_path / "sima"
     root.mkdir()
     (root / "X_AWS-LESS-01.md").write_text(ENTRY)
@@ -209,10 +209,10 @@ def test_symlink_loops_end_with_one_line_errors(tmp_path):
     (root / "b.md").symlink_to("a.md")
     (root / "loop").symlink_to(".", target_is_directory=True)
     (root / "up").symlink_to("..", target_is_directory=True)
-    done = sima_check(tmp_path)
-    assert_clean_end(done, codes=(2,))
-    errors = error_lines(done)
-    assert sorted(e.split(": ")[2] for e in errors) == ["sima/a.md", "sima/b.md", "sima/self.md"]
+    done = sima_check(tmp_path, "--format", "json")
+    assert_clean_end_json(done)
+    unreadable = sorted(f["path"] for f in findings(done) if f["code"] == "SIMA606")
+    assert unreadable == ["sima/a.md", "sima/b.md", "sima/self.md"]
 
 
 def test_a_symlink_to_a_fifo_outside_is_reported_not_opened(tmp_path):
@@ -227,7 +227,7 @@ def test_a_symlink_to_a_fifo_outside_is_reported_not_opened(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["fifo", "socket", "dangling-symlink", "symlink-to-fifo-inside"])
-def test_a_file_that_cannot_be_read_is_one_line_and_exit_2(tmp_path, kind):
+def test_a_file_that_cannot_be_read_is_a_finding(tmp_path, kind):
     root = tmp_path / "sima"
     root.mkdir()
     (root / "X_AWS-LESS-01.md").write_text(ENTRY)
@@ -242,9 +242,9 @@ def test_a_file_that_cannot_be_read_is_one_line_and_exit_2(tmp_path, kind):
     else:
         os.mkfifo(root / "fifo.dat")
         odd.symlink_to(root / "fifo.dat")
-    done = sima_check(tmp_path)
-    assert_clean_end(done, codes=(2,))
-    assert [line.split(": ")[2] for line in error_lines(done)] == ["sima/odd.md"]
+    done = sima_check(tmp_path, "--format", "json")
+    assert_clean_end_json(done)
+    assert [(f["path"], f["line"]) for f in findings(done) if f["code"] == "SIMA606"] == [("sima/odd.md", 1)]
 
 
 def test_a_fifo_named_on_the_command_line_is_not_opened(tmp_path):
@@ -262,7 +262,7 @@ def test_host_paths_on_the_command_line_are_refused(tmp_path, path):
     assert done.returncode == 2 and len(error_lines(done)) == 1, done.stderr
 
 
-def test_a_permission_error_on_read_is_one_line_and_exit_2(tmp_path, monkeypatch):
+def test_a_permission_error_on_read_is_a_finding(tmp_path, monkeypatch):
     root = tmp_path / "sima"
     root.mkdir()
     (root / "X_AWS-LESS-01.md").write_text(ENTRY)
@@ -277,10 +277,10 @@ def test_a_permission_error_on_read_is_one_line_and_exit_2(tmp_path, monkeypatch
     monkeypatch.setattr(builtins, "open", guarded)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["--no-cache", "--jobs", "1"])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    errors = [line for line in result.stderr.splitlines() if line]
-    assert errors == ["sima-check: error: sima/locked.md: cannot read: Permission denied"]
+    assert [line for line in result.stderr.splitlines() if line] == []
+    assert "sima/locked.md:1:1: SIMA606 [error] cannot read this file: Permission denied" in result.stdout
 
 
 @pytest.mark.parametrize(
