@@ -3,6 +3,7 @@ patterns and which files are published. Built once per build by `prepare`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from ..kb.index import KnowledgeBase
@@ -28,9 +29,9 @@ class SiteData:
     patterns: dict[str, object] = field(default_factory=dict)  # relpath -> PatternSet (two or more patterns)
     mode: str = "fail"
 
-    @property
+    @cached_property
     def refids(self) -> dict[str, str]:
-        """REF-ID of each file that owns one."""
+        """REF-ID of each file that owns one (computed once: every entry page's backlinks ask)."""
         return {rel: e.refid for rel, e in self.entries.items() if e.refid}
 
     def published(self) -> list[str]:

@@ -55,9 +55,12 @@ class Links(HTMLParser):
 def resolve(site: Path, page: str, url: str) -> tuple[Path, str] | None:
     """(file, fragment) a relative URL of `page` leads to; None for external or page-local URLs."""
     parts = urlsplit(url)
-    if parts.scheme or parts.netloc or url.startswith("/") or not parts.path:
+    if parts.scheme or parts.netloc or not parts.path:
         return None
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    if url.startswith("/"):  # root-absolute: the 404 page, which MkDocs serves from any folder
+        target = posixpath.normpath(unquote(parts.path).lstrip("/")) or "."
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
     path = site / target
     if url.split("#")[0].endswith("/") or path.is_dir():
         path = path / "index.html"
@@ -104,7 +107,7 @@ def test_every_internal_link_resolves(built_site: Path) -> None:
                     ids[rel] = Links(pages[rel]).ids
                 if unquote(fragment) not in ids[rel]:
                     broken.append(f"{page}: {url} (no #{fragment})")
-    assert len(pages) > 40 and not broken, "\n".join(broken[:30])
+    assert len(pages) > 40 and "404.html" in pages and not broken, "\n".join(broken[:30])
 
 
 def test_pattern_page_compares_the_seed_patterns_in_one_table(built_site: Path) -> None:
