@@ -356,5 +356,41 @@ def mv_command(src, dst, dry_run, root, config_path, cache_dir, no_cache) -> Non
     click.echo(f"sima-check: moved {len(plan.moves)} file{'' if len(plan.moves) == 1 else 's'}, rewrote {n} file{'' if n == 1 else 's'}", err=True)
 
 
+@main.command("site", epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder to write (replaced as a whole; never inside the KB).")
+@click.option("--on-violation", type=click.Choice(["fail", "exclude", "warn"]), help="What error findings do [default: the sima plugin's setting in mkdocs.yml, else fail].")
+@click.option("--mkdocs-file", "-f", type=click.Path(dir_okay=False, exists=True), help="The project's mkdocs.yml [default: ./mkdocs.yml if present].")
+@click.option("--root", type=click.Path(file_okay=False), help="Knowledge base root [default: mkdocs.yml's docs_dir, else the configured root].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Checker settings file [default: the plugin's checker_config, .sima-check.toml or pyproject.toml].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the checker's cache.")
+def site_command(out, on_violation, mkdocs_file, root, config_path, no_cache) -> None:
+    """Write the whole site (mkdocs.yml + docs/) for a generator without the sima plugin:
+    `sima-check site --out build && cd build && zensical build` (or `mkdocs build`)."""
+    from .site.build import SiteError
+    from .site.export import ExportError, export
+
+    try:
+        done = export(
+            Path(out), project=Path.cwd(), mkdocs_file=Path(mkdocs_file) if mkdocs_file else None,
+            root=Path(root) if root else None, on_violation=on_violation,
+            settings_path=os.path.abspath(config_path) if config_path else None, use_cache=not no_cache,
+        )
+    except ExportError as exc:
+        fail(str(exc))
+    except SiteError as exc:
+        click.echo(f"sima-check: error: {exc}", err=True)
+        sys.exit(2 if str(exc).startswith("sima: cannot read") else 1)
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
+    for line in done.warnings:
+        click.echo(f"sima-check: warning: {line}", err=True)
+    s = done.summary
+    excluded = f", {len(done.data.excluded)} not published (errors)" if done.data.excluded else ""
+    click.echo(
+        f"{out}: {done.pages} pages, {done.files} other files; checked {len(done.data.entries)} files: "
+        f"{s['error']} errors, {s['warning']} warnings, {s['info']} infos{excluded}"
+    )
+
+
 if __name__ == "__main__":
     main()

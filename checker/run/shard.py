@@ -24,8 +24,6 @@ from . import cache as C
 from .engine import check_each
 
 PICKLE = pickle.HIGHEST_PROTOCOL
-KEEP_TEXT_BYTES = 32 << 20  # a shard keeps the text of what it parsed up to this much; past it, only
-# the parse, and the check stage decodes the file again (memory stays bounded on any KB)
 
 
 class Row(NamedTuple):
@@ -66,8 +64,8 @@ def light(entry: Entry) -> Entry:
 
 def restore(entry: Entry, data: bytes) -> Entry:
     """The full Entry again from its light copy and the file's bytes (as parse_bytes decodes)."""
-    if entry.lines or entry.text or entry.encoding_error:
-        return entry  # kept whole
+    if entry.encoding_error:
+        return entry
     decoded = decode(data)
     if decoded.error:
         return entry
@@ -136,8 +134,7 @@ class Shard:
         self.root, self.settings = root, settings
         self.overlay = overlay or {}
         self.base = os.path.join(os.path.realpath(root), "")
-        self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, entry, light past the budget)
-        self.text_budget = KEEP_TEXT_BYTES
+        self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, light entry)
         self.progress = None  # the main process's Progress, if a line is shown
 
     def read(self, rel: str) -> bytes:
@@ -165,9 +162,8 @@ class Shard:
             if digest == known:  # touched, not changed: the index keeps its summary
                 out.append(Scanned(rel, Row(stamp, digest, b"", "", None, ""), touched=True))
                 continue
-            entry = parse_file(rel, data, self.settings)
-            self.text_budget -= len(data)
-            self.kept[rel] = (digest, entry if self.text_budget >= 0 else light(entry))
+            entry = light(parse_file(rel, data, self.settings))
+            self.kept[rel] = (digest, entry)
             blob = pickle.dumps(Summary.of(entry), PICKLE)
             out.append(Scanned(rel, Row(stamp, digest, blob, C.digest(blob), entry.refid, entry.kind)))
         return out

@@ -19,12 +19,8 @@ Hooks used, and why:
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import posixpath
 import secrets
-import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.config import base
@@ -34,22 +30,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..api import check
-from ..config import ConfigError, load as load_config
 from ..model import Entry
-from . import pages, patterns
-from .data import MODES, SiteData, prepare
+from . import build, pages, patterns
+from .build import ASSET_DIR, ASSET_URI, ASSETS
+from .data import MODES, SiteData
 from .html import Linker, neutralize
-from .nav import site_nav
-from .pages import compare
-from .render import humanize, nav_title
+from .render import nav_title
 
 log = get_plugin_logger("sima")
 
-ASSET_DIR = Path(__file__).resolve().parent / "assets"
-ASSETS = ("site.css",) + tuple(compare.ASSETS)
-ASSET_URI = "assets/sima/"
-MAX_LISTED = 40  # error findings listed when the build stops
 
 
 class SimaConfig(base.Config):
@@ -86,15 +75,11 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path or ".").resolve().parent
-        explicit = self.config.checker_config
         try:
-            self.checker = load_config(self.project / explicit if explicit else None, cwd=self.project)
-        except ConfigError as exc:
-            raise PluginError(f"sima: {exc}") from None
-        self.settings_file = next(
-            (p for p in ([self.project / explicit] if explicit else [self.project / ".sima-check.toml", self.project / "pyproject.toml"]) if p.is_file()),
-            None,
-        )
+            self.checker = build.load_settings(self.project, self.config.checker_config)
+        except build.SiteError as exc:
+            raise PluginError(str(exc)) from None
+        self.settings_file = build.settings_file(self.project, self.config.checker_config)
         self.paths = pages.Paths(self.config.pages_dir.strip("/") or "catalog")
         self.site_name = config.site_name
         for name in ASSETS:
@@ -105,14 +90,16 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         root = Path(config.docs_dir)
-        cache = self._cache_dir(root) if self.config.cache else None
-        result = check([root], self.checker, jobs=1, cache=cache, keep=True, cwd=self.project)
-        if result.io_errors:
-            raise PluginError("sima: cannot read " + "; ".join(f"{p}: {why}" for p, why in result.io_errors))
+        cache = build.cache_dir(self.project, root) if self.config.cache else None
         self._kept: dict[tuple[str, str], object] = {}
-        self.data = prepare(result.kbs[root], result.checked[root], result.findings, self.config.on_violation, self._extract)
+        try:
+            self.data, summary = build.check_site(
+                root, self.checker, self.config.on_violation, extract=self._extract, cache=cache, cwd=self.project
+            )
+        except build.SiteError as exc:
+            raise PluginError(str(exc)) from None
         self._patterns = self._kept  # only this build's files stay remembered
-        self._report(self.data, result.summary())
+        self._report(self.data, summary)
         for rel in self.data.excluded:
             f = files.get_file_from_path(rel)
             if f is not None:
@@ -132,7 +119,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         for name in ASSETS:
             files.append(File.generated(config, ASSET_URI + name, abs_src_path=str(ASSET_DIR / name)))
         if self.config.nav and (not config.nav or config.nav is getattr(self, "_own_nav", None)):
-            config.nav = self._own_nav = self._nav(files)
+            sources = [f.src_uri for f in files.documentation_pages()]
+            config.nav = self._own_nav = build.navigation(self.data, self.registry, sources)
         return files
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
@@ -150,14 +138,12 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             if not gen.searchable:
                 page.meta["search"] = {"exclude": True}  # Material: catalogues repeat the entries' text
             return slots.lift(gen.build(linker))
-        entry = self.data.entries.get(src)
-        if entry is None or not entry.text:
+        page_md = pages.entry_markdown(src, self.data, linker, self.paths, slots)
+        if page_md is None:
             return markdown
         if "title" in page.meta:
             page.meta["title"] = nav_title(self.data.titles[src])
-        pset = self.data.patterns.get(src)
-        extra = compare.comparison_table(pset, "") + "\n" + compare.selector_html(entry, pset, "") if pset else ""
-        return pages.entry_page(entry, self.data, linker, self.paths, extra, slots)
+        return page_md
 
     def on_page_content(self, html: str, page, config: MkDocsConfig, files: Files) -> str:
         return neutralize(html)
@@ -178,16 +164,13 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             f"checked {len(data.entries)} files: {summary['error']} errors, "
             f"{summary['warning']} warnings, {summary['info']} infos"
         )
+        stop = build.violations(data)
+        if stop is not None:
+            raise PluginError(stop)
         errors = data.errors()
         if not errors:
             return
         mode = self.config.on_violation
-        if mode == "fail":
-            shown = [f"{f.path}:{f.line}:{f.column}: {f.code} [error] {f.message}" for f in errors[:MAX_LISTED]]
-            more = f"\n  ... and {len(errors) - MAX_LISTED} more" if len(errors) > MAX_LISTED else ""
-            raise PluginError(
-                f"sima: {len(errors)} error finding(s) (on_violation: fail):\n  " + "\n  ".join(shown) + more
-            )
         if mode == "exclude":
             log.info(f"not publishing {len(data.excluded)} file(s) with errors (listed on the compliance page)")
         else:
@@ -196,12 +179,11 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def _claim_home(self, files: Files) -> None:
         """The generated home page takes `index.html`; a KB root README/index moves to its own URL."""
-        if files.get_file_from_path(self.paths.home) is not None:
-            self.paths = replace(self.paths, home=f"{self.paths.base}/home.md")
+        self.paths = build.claim_home(self.paths, [f.src_uri for f in files.documentation_pages()])
         for f in list(files.documentation_pages()):
             if f.dest_uri == "index.html":
-                stem = posixpath.splitext(f.src_uri)[0].lower()
-                dest = f"{stem}/index.html" if f.use_directory_urls else f"{stem}.html"
+                url = build.moved_root_page(f.src_uri) or posixpath.splitext(f.src_uri)[0].lower() + "/"
+                dest = f"{url}index.html" if f.use_directory_urls else f"{url[:-1]}.html"
                 files.remove(f)
                 files.append(File(f.src_uri, f.src_dir, f.dest_dir, f.use_directory_urls, dest_uri=dest))
 
@@ -213,20 +195,3 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             found = patterns.extract(entry)
         self._kept[key] = found
         return found
-
-    def _cache_dir(self, docs: Path) -> Path:
-        """The checker's cache folder: beside mkdocs.yml, unless that is inside `docs_dir`."""
-        here = self.project / ".sima-check-cache"
-        docs = docs.resolve()
-        if here.resolve() != docs and docs not in here.resolve().parents:
-            return here
-        digest = hashlib.sha1(os.fsencode(docs)).hexdigest()[:12]
-        return Path(tempfile.gettempdir()) / f"sima-check-cache-{digest}"
-
-    def _nav(self, files: Files) -> list:
-        kb_pages = [
-            (rel, nav_title(self.data.titles.get(rel) or humanize(posixpath.splitext(posixpath.basename(rel))[0])))
-            for rel in (f.src_uri for f in files.documentation_pages())
-            if rel not in self.generated
-        ]
-        return site_nav(pages.generated_nav(self.registry), kb_pages)

@@ -88,25 +88,31 @@ def test_dec05_shows_the_backlink_to_the_seed(built_site: Path) -> None:
     assert "Sentinel sanitization at boundaries" in backlinks
 
 
-def test_every_internal_link_resolves(built_site: Path) -> None:
-    pages = pages_of(built_site)
-    ids = {}
+def broken_links(site: Path) -> tuple[dict[str, str], list[str]]:
+    """The built pages, and every relative link among them that leads to no file or no `#id`."""
+    pages = pages_of(site)
+    ids: dict[str, set[str]] = {}
     broken = []
     for page, html in pages.items():
         for url in Links(html).urls:
-            hit = resolve(built_site, page, url)
+            hit = resolve(site, page, url)
             if hit is None:
                 continue
             path, fragment = hit
             if not path.exists():
                 broken.append(f"{page}: {url}")
                 continue
-            rel = path.relative_to(built_site).as_posix()
+            rel = path.relative_to(site).as_posix()
             if fragment and rel in pages and "/assets/" not in url:
                 if rel not in ids:
                     ids[rel] = Links(pages[rel]).ids
                 if unquote(fragment) not in ids[rel]:
                     broken.append(f"{page}: {url} (no #{fragment})")
+    return pages, broken
+
+
+def test_every_internal_link_resolves(built_site: Path) -> None:
+    pages, broken = broken_links(built_site)
     assert len(pages) > 40 and "404.html" in pages and not broken, "\n".join(broken[:30])
 
 

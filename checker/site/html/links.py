@@ -35,6 +35,7 @@ class Linker:
 
     page: str
     urls: Mapping[str, str]
+    docs: Mapping[str, str] | None = None  # where pages are written, when not at their source path (`site --out`)
 
     def published(self, src: str) -> bool:
         """True when the page is on the site."""
@@ -50,12 +51,13 @@ class Linker:
         return url + ("#" + quote(anchor, safe="-_.") if anchor else "")
 
     def md(self, src: str, anchor: str | None = None) -> str | None:
-        """Relative `.md` path for a Markdown link (MkDocs maps and validates it)."""
+        """Relative `.md` path for a Markdown link (the generator maps and validates it)."""
         if src not in self.urls:
             return None
         if src == self.page and anchor:
             return "#" + anchor
-        rel = posixpath.relpath(src, posixpath.dirname(self.page) or ".")
+        where = self.docs or {}
+        rel = posixpath.relpath(where.get(src, src), posixpath.dirname(where.get(self.page, self.page)) or ".")
         return guard_relative(rel) + ("#" + anchor if anchor else "")
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 import html
 import re
 
+from ...parse.inline import code_spans
+from ...parse.scan import parse_text
+from .links import code_lines
 from .urls import is_safe_href
 
 # A `/` separates attributes as a space does (`<svg/onload=...>` is an svg with onload).
@@ -75,3 +78,32 @@ def _safe_tag(m: re.Match) -> str:
     if name.lower() in _EXECUTABLE and not (name.lower() == "script" and data_json):
         return html.escape(tag)
     return f"<{name}{''.join(kept)}{closing}"
+
+
+_MD_LINK_DEST = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
+
+
+def neutralize_markdown(markdown: str) -> str:
+    """`neutralize` for a Markdown page another generator renders (no hook sees its HTML):
+    raw HTML outside code fences and code spans is made safe, and an inline link to an unsafe
+    URL (`[x](javascript:...)`) leads to `#`. Code is left as written, so it shows unchanged."""
+    lines = markdown.split("\n")
+    # a blank first line: the parser must not read a leading `---` as front matter
+    code = code_lines(parse_text("page.md", "\n" + markdown, "other"))[1:]
+    out = []
+    for line, in_code in zip(lines, code + [False] * (len(lines) - len(code))):
+        if in_code or ("<" not in line and "](" not in line):
+            out.append(line)
+            continue
+        pieces, pos = [], 0
+        for start, _, _, end in code_spans(line) if "`" in line else ():
+            pieces += [_safe_markdown_text(line[pos:start]), line[start:end]]
+            pos = end
+        pieces.append(_safe_markdown_text(line[pos:]))
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _safe_markdown_text(text: str) -> str:
+    text = neutralize(text) if "<" in text else text
+    return _MD_LINK_DEST.sub(lambda m: m.group(1) + (m.group(2) if is_safe_href(m.group(2)) else "#"), text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .common import Slots, entry_link, field_value, md_text
 from .compliance import compliance_page
-from .entry import entry_page
+from .entry import entry_markdown, entry_page
 from .home import home_page
 from .indexes import keyword_index, refid_index
 from .paths import Paths
@@ -13,7 +13,7 @@ from .registry import GeneratedPage, generated_nav, generated_pages
 from .rules import doc_html, rule_page, rules_index
 
 __all__ = [
-    "GeneratedPage", "Paths", "Slots", "comparison", "compliance_page", "doc_html", "entry_link", "entry_page",
+    "GeneratedPage", "Paths", "Slots", "comparison", "compliance_page", "doc_html", "entry_link", "entry_markdown", "entry_page",
     "field_value", "generated_nav", "generated_pages", "home_page", "keyword_index", "md_text", "pattern_list",
     "refid_index", "rule_page", "rules_index",
 ]

@@ -12,6 +12,7 @@ from ..html import links
 from ..html.links import code_lines
 from ..render import github_compat, title_source_lines
 from .common import Slots, rule_href
+from .compare import comparison_table, selector_html
 from .paths import Paths
 
 _RULE_LINE = re.compile(r"^ {0,3}---+\s*$")
@@ -55,6 +56,17 @@ def entry_page(
     refs = backlinks_html(data.backlinks.get(rel, []), data.titles, data.refids, linker)
     out += ["", "## Referenced by", "", hold(refs), ""]
     return "\n".join(out)
+
+
+def entry_markdown(rel: str, data: SiteData, linker: Linker, paths: Paths, slots: Slots | None = None) -> str | None:
+    """The published page of the KB file `rel` (with its pattern comparison, when it has
+    patterns); None when the file is not an entry page with text (it is published as written)."""
+    entry = data.entries.get(rel)
+    if entry is None or not entry.text:
+        return None
+    pset = data.patterns.get(rel)
+    extra = comparison_table(pset, "") + "\n" + selector_html(entry, pset, "") if pset else ""
+    return entry_page(entry, data, linker, paths, extra, slots)
 
 
 def _comparison_insert(entry: Entry, data: SiteData, after: int, n: int) -> int | None:
