@@ -146,8 +146,24 @@ class Suppression:
     target_line: int  # the line it covers (0 for the whole file)
 
 
+class Located:
+    """A file of the KB by its relpath: its name and folder."""
+
+    relpath: str
+
+    @property
+    def name(self) -> str:
+        """The file name."""
+        return self.relpath.rsplit("/", 1)[-1]
+
+    @property
+    def directory(self) -> str:
+        """The directory relative to the root, '' for the root itself."""
+        return self.relpath.rsplit("/", 1)[0] if "/" in self.relpath else ""
+
+
 @dataclass(frozen=True)
-class Entry:
+class Entry(Located):
     """One Markdown file of the KB, parsed once."""
 
     relpath: str  # relative to the KB root, '/' separated
@@ -178,15 +194,6 @@ class Entry:
     refid_line: int = 1
     refid_from_field: bool = False
 
-    @property
-    def name(self) -> str:
-        """The file name."""
-        return self.relpath.rsplit("/", 1)[-1]
-
-    @property
-    def directory(self) -> str:
-        """The directory relative to the root, '' for the root itself."""
-        return self.relpath.rsplit("/", 1)[0] if "/" in self.relpath else ""
 
     def field(self, *keys: str, header_only: bool = False) -> HeaderField | None:
         """The first field whose key is one of `keys`."""
@@ -201,7 +208,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(Located):
     """What every check may know of a file other than its own: the KB index holds these, the cache
     keeps them, and a rule sees nothing more of another file (no line numbers, no text)."""
 
@@ -217,15 +224,6 @@ class Summary:
         return cls(entry.relpath, entry.kind, entry.title, entry.refid,
                    tuple(Heading(h.level, h.text, 0, h.slug) for h in entry.headings))
 
-    @property
-    def name(self) -> str:
-        """The file name."""
-        return self.relpath.rsplit("/", 1)[-1]
-
-    @property
-    def directory(self) -> str:
-        """The directory relative to the root, '' for the root itself."""
-        return self.relpath.rsplit("/", 1)[0] if "/" in self.relpath else ""
 
 
 @dataclass(frozen=True)

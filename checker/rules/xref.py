@@ -90,14 +90,18 @@ def reference_span(line: str, ref, new_path, written: str | None = None) -> tupl
     return (start, start + len(written), new) if new else None
 
 
-def _fix_near_miss(doc, entry: Entry, found, kb) -> None:
-    """Spell each near-miss reference exactly as its target's path, in the citer's own syntax."""
+def _found_refs(entry: Entry, found, kb):
+    """(finding, its reference, the reference's resolution) for findings made at a reference."""
     refs = {(r.line, r.column): r for r in entry.references}
     for f in found:
         ref = refs.get((f.line, f.column))
-        if ref is None:
-            continue
-        res = kb.resolve(ref, entry)
+        if ref is not None:
+            yield f, ref, kb.resolve(ref, entry)
+
+
+def _fix_near_miss(doc, entry: Entry, found, kb) -> None:
+    """Spell each near-miss reference exactly as its target's path, in the citer's own syntax."""
+    for f, ref, res in _found_refs(entry, found, kb):
         if res.status != "near" or len(res.targets) != 1:
             continue
         target = res.targets[0]
@@ -140,12 +144,7 @@ def _repoint(written: str, encoded: bool, angle: bool, target: str, ref, entry: 
 def _fix_unresolved(doc, entry: Entry, found, kb) -> None:
     """Point each broken reference at the file it certainly meant (moved, or its REF-ID names
     it), written as the citer wrote it; uncertain suggestions are left to the writer."""
-    refs = {(r.line, r.column): r for r in entry.references}
-    for f in found:
-        ref = refs.get((f.line, f.column))
-        if ref is None:
-            continue
-        res = kb.resolve(ref, entry)
+    for f, ref, res in _found_refs(entry, found, kb):
         s = kb.suggest(res, entry, kb.grammar) if res.status == "unresolved" else None
         if not (s and s.certain):
             continue
