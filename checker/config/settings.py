@@ -138,24 +138,8 @@ def _convert(key: str, value) -> dict:
             except re.error as exc:
                 raise ConfigError(f"`refid-patterns` entry {p!r} is not a valid regex: {exc}") from None
         return {name: tuple(value)}
-    if key == "required-fields":
-        out = []
-        for kind, labels in value.items():
-            if kind not in KINDS:
-                raise ConfigError(f"`required-fields.{kind}`: unknown kind (one of {', '.join(KINDS)})")
-            if not isinstance(labels, list):
-                raise ConfigError(f"`required-fields.{kind}` must be a list of strings")
-            out.append((kind, _strings(f"required-fields.{kind}", labels)))
-        return {name: tuple(out)}
-    if key == "kinds":
-        out = []
-        for kind, globs in value.items():
-            if kind not in KINDS:
-                raise ConfigError(f"`kinds.{kind}`: unknown kind (one of {', '.join(KINDS)})")
-            if not isinstance(globs, list):
-                raise ConfigError(f"`kinds.{kind}` must be a list of globs")
-            out.append((kind, _strings(f"kinds.{kind}", globs)))
-        return {name: tuple(out)}
+    if key in ("required-fields", "kinds"):
+        return {name: _per_kind(key, value, "strings" if key == "required-fields" else "globs")}
     if key == "severity":
         return {name: _severity_map(key, value)}
     if key == "priority-legend":
@@ -166,6 +150,18 @@ def _convert(key: str, value) -> dict:
     if key == "overrides":
         return {name: tuple(_override(i, o) for i, o in enumerate(value))}
     return {name: value}
+
+
+def _per_kind(key: str, value: dict, noun: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A table of kind -> list of strings (`required-fields`, `kinds`), each kind checked."""
+    out = []
+    for kind, items in value.items():
+        if kind not in KINDS:
+            raise ConfigError(f"`{key}.{kind}`: unknown kind (one of {', '.join(KINDS)})")
+        if not isinstance(items, list):
+            raise ConfigError(f"`{key}.{kind}` must be a list of {noun}")
+        out.append((kind, _strings(f"{key}.{kind}", items)))
+    return tuple(out)
 
 
 def _override(index: int, data) -> Override:
