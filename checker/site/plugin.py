@@ -156,6 +156,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         if "title" in page.meta:
             page.meta["title"] = nav_title(self.data.titles[src])
         pset = self.data.patterns.get(src)
+        if pset:
+            page.meta.setdefault("hide", ["toc", "navigation"])  # Material: the comparison takes the full width
         extra = compare.comparison_table(pset, "") + "\n" + compare.selector_html(entry, pset, "") if pset else ""
         return pages.entry_page(entry, self.data, linker, self.paths, extra, slots)
 
