@@ -143,6 +143,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             return markdown
         if "title" in page.meta:
             page.meta["title"] = nav_title(self.data.titles[src])
+        if self.data.patterns.get(src):
+            page.meta.setdefault("hide", ["toc", "navigation"])  # Material: the comparison takes the full width
         return page_md
 
     def on_page_content(self, html: str, page, config: MkDocsConfig, files: Files) -> str:

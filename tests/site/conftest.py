@@ -39,7 +39,7 @@ def make_site(files: dict[str, str | bytes], mode: str = "fail", **config) -> Si
 def urls_of(data: SiteData, paths: Paths = PATHS) -> dict[str, str]:
     """Site URLs of the published pages and the generated ones (`use_directory_urls`)."""
     generated = [paths.home, paths.refids, paths.keywords, paths.compliance, paths.comparison,
-                 paths.pattern_list, paths.rules] + [paths.rule(r.code) for r in RULES]
+                 paths.pattern_list, paths.refmap, paths.rules] + [paths.rule(r.code) for r in RULES]
     return {src: directory_url(src) for src in data.published() + generated}
 
 

@@ -12,8 +12,8 @@ from conftest import PATHS, SEED_REL, linker
 def test_registry_lists_every_generated_page_once(repo_site) -> None:
     reg = generated_pages(repo_site, PATHS)
     srcs = [p.src for p in reg]
-    assert len(srcs) == len(set(srcs)) == 7 + len(RULES)
-    assert {PATHS.home, PATHS.refids, PATHS.keywords, PATHS.compliance, PATHS.comparison, PATHS.pattern_list, PATHS.rules} <= set(srcs)
+    assert len(srcs) == len(set(srcs)) == 8 + len(RULES)
+    assert {PATHS.home, PATHS.refids, PATHS.keywords, PATHS.compliance, PATHS.comparison, PATHS.pattern_list, PATHS.refmap, PATHS.rules} <= set(srcs)
     assert all(isinstance(p, GeneratedPage) and p.build(linker(repo_site, p.src)).startswith("# ") for p in reg)
 
 
@@ -23,7 +23,7 @@ def test_search_leaves_out_the_catalogues_only() -> None:
     assert reg["index.md"].searchable and reg[Paths().rule(RULES[0].code)].searchable
     assert [s for s, p in reg.items() if not p.searchable] == [
         "catalog/refids.md", "catalog/keywords.md", "catalog/patterns.md", "catalog/pattern-list.md",
-        "catalog/compliance.md", "catalog/rules/index.md",
+        "catalog/compliance.md", "catalog/map.md", "catalog/rules/index.md",
     ]
 
 

@@ -14,6 +14,7 @@ from ..render import github_compat, title_source_lines
 from .common import Slots, rule_href
 from .compare import comparison_table, selector_html
 from .paths import Paths
+from .refmap import refmap_svg
 
 _RULE_LINE = re.compile(r"^ {0,3}---+\s*$")
 _SLOT = "<!-- sima: pattern comparison -->"  # where the comparison goes, kept out of the Markdown fixes
@@ -53,6 +54,9 @@ def entry_page(
     out += [hold(comparison_html) if line == _SLOT else line for line in github_compat(body, body_code)]
     if comparison_html and insert is None:
         out += ["", "## Pattern comparison", "", hold(comparison_html)]
+    figure = refmap_svg(rel, data, linker)
+    if figure:
+        out += ["", "## Reference map", "", hold(figure)]
     refs = backlinks_html(data.backlinks.get(rel, []), data.titles, data.refids, linker)
     out += ["", "## Referenced by", "", hold(refs), ""]
     return "\n".join(out)

@@ -37,6 +37,11 @@ class Paths:
         return f"{self.base}/pattern-list.md"
 
     @property
+    def refmap(self) -> str:
+        """KB-wide reference map."""
+        return f"{self.base}/map.md"
+
+    @property
     def rules(self) -> str:
         """Rules index."""
         return f"{self.base}/rules/index.md"

@@ -13,6 +13,7 @@ from .compliance import compliance_page
 from .home import home_page
 from .indexes import keyword_index, refid_index
 from .paths import Paths
+from .refmap import kb_map_page
 from .patterns import comparison, pattern_list
 from .rules import rule_page, rules_index
 
@@ -42,9 +43,11 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
         GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln), False, cat),
         GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln), False, cat),
         GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln), False, cat,
-                      {"hide": ["toc"]}),  # Material: the wide tables take the TOC column
+                      {"hide": ["toc", "navigation"]}),  # Material: the wide tables take the page's full width
         GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat),
-        GeneratedPage(p.compliance, "Compliance", lambda ln: compliance_page(d, ln, p), False, cat),
+        GeneratedPage(p.compliance, "Compliance", lambda ln: compliance_page(d, ln, p), False, cat,
+                      {"hide": ["toc"]}),
+        GeneratedPage(p.refmap, "Reference map", lambda ln: kb_map_page(d, ln, p), False, cat),
         GeneratedPage(p.rules, "Rules", lambda ln: rules_index(d, ln, p), False, f"{cat}/Rules"),
     ]
     pages += [
