@@ -5,7 +5,7 @@ import difflib
 import os
 from pathlib import Path
 
-from ..fix.plan import _keepends
+from ..parse.text import keepends
 from ..fix.write import WriteError, atomic_write
 from . import EditError
 from .history import git, in_work_tree, tracked
@@ -27,7 +27,7 @@ def diff(plan: MovePlan, prefix: str = "") -> str:
         e = edits.get(rel)
         if e is None:
             continue
-        for line in difflib.unified_diff(_keepends(e.before), _keepends(e.after), f"a/{old}", f"b/{new}"):
+        for line in difflib.unified_diff(keepends(e.before.decode("utf-8")), keepends(e.after.decode("utf-8")), f"a/{old}", f"b/{new}"):
             if line.endswith("\r"):
                 line += "\n"
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

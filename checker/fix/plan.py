@@ -21,7 +21,7 @@ from ..kb.index import KnowledgeBase
 from ..model import Checked, Entry, Finding
 from ..parse.doc import Doc
 from ..parse.scan import parse_bytes
-from ..parse.text import _BREAK
+from ..parse.text import keepends
 from ..rules import FIXABLE
 from ..rules.base import LAST
 from ..run.engine import check_entry
@@ -109,17 +109,6 @@ def apply(fixes: list[FileFix], root: Path) -> list[str]:
 # -- diff ---------------------------------------------------------------------------------
 
 
-def _keepends(data: bytes) -> list[str]:
-    text = data.decode("utf-8")
-    out, pos = [], 0
-    for m in _BREAK.finditer(text):
-        out.append(text[pos : m.end()])
-        pos = m.end()
-    if pos < len(text):
-        out.append(text[pos:])
-    return out
-
-
 def shown(path: Path, cwd: Path | None = None) -> str:
     """A path as output shows it: relative to the working directory, `/` separated."""
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(cwd or Path.cwd())).replace(os.sep, "/")
@@ -132,7 +121,7 @@ def unified_diff(fixes: list[FileFix], cwd: Path | None = None) -> str:
     for fix in fixes:
         name = shown(fix.path, cwd)
         end = "\t" if " " in name else ""  # GNU patch reads a name with spaces up to a tab
-        for line in difflib.unified_diff(_keepends(fix.before), _keepends(fix.after), f"a/{name}{end}", f"b/{name}{end}"):
+        for line in difflib.unified_diff(keepends(fix.before.decode("utf-8")), keepends(fix.after.decode("utf-8")), f"a/{name}{end}", f"b/{name}{end}"):
             if line.endswith("\r"):
                 line += "\n"  # a lone CR ending: keep the diff one line per line
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

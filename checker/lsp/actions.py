@@ -7,7 +7,7 @@ from ..config.policy import compile_policy
 from ..fix.plan import fix_entry
 from ..kb.index import KnowledgeBase
 from ..model import Entry, Finding
-from ..parse.text import _BREAK
+from ..parse.text import keepends
 
 
 @dataclass(frozen=True)
@@ -32,19 +32,11 @@ class Fix:
     fix_all: bool = False
 
 
-def _keepends(text: str) -> list[str]:
-    out, pos = [], 0
-    for m in _BREAK.finditer(text):
-        out.append(text[pos:m.end()])
-        pos = m.end()
-    if pos < len(text):
-        out.append(text[pos:])
-    return out
 
 
 def line_edit(before: str, after: str) -> Edit | None:
     """The smallest run of whole lines that turns `before` into `after` (None: no change)."""
-    old, new = _keepends(before), _keepends(after)
+    old, new = keepends(before), keepends(after)
     if old == new:
         return None
     head = 0

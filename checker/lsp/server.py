@@ -102,14 +102,23 @@ async def watched(ls: SimaServer, params: types.DidChangeWatchedFilesParams) -> 
         ls.schedule(uri, 0)
 
 
-@server.feature(types.TEXT_DOCUMENT_DEFINITION)
-async def definition(ls: SimaServer, params: types.DefinitionParams) -> list[types.Location] | None:
-    """Where the reference under the cursor leads (path, bare name, relative, link#anchor, REF-ID)."""
+async def _cursor(ls: SimaServer, params):
+    """The document's current check, its lines and the cursor as (line, code point); None
+    when the document has no check with references yet."""
     check = await ls.current(params.text_document.uri)
     if check is None or check.checked is None:
         return None
     lines = ls.workspace.get_text_document(params.text_document.uri).lines
-    line, char = code_point(lines, params.position, ls.encoding)
+    return (check, lines, *code_point(lines, params.position, ls.encoding))
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+async def definition(ls: SimaServer, params: types.DefinitionParams) -> list[types.Location] | None:
+    """Where the reference under the cursor leads (path, bare name, relative, link#anchor, REF-ID)."""
+    at = await _cursor(ls, params)
+    if at is None:
+        return None
+    check, lines, line, char = at
     found = navigate.definition(check.checked, line, char, ls.reader(check))
     return [ls.location(check.folder, t, ()) for t in found] or None
 
@@ -117,11 +126,10 @@ async def definition(ls: SimaServer, params: types.DefinitionParams) -> list[typ
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
 async def references(ls: SimaServer, params: types.ReferenceParams) -> list[types.Location] | None:
     """Every citer of the entry under the cursor (or of this document), by any syntax."""
-    check = await ls.current(params.text_document.uri)
-    if check is None or check.checked is None:
+    at = await _cursor(ls, params)
+    if at is None:
         return None
-    lines = ls.workspace.get_text_document(params.text_document.uri).lines
-    line, char = code_point(lines, params.position, ls.encoding)
+    check, lines, line, char = at
     rel = navigate.subject(check.checked, line, char)
     folder = check.folder
     if folder.stale or folder.full is None:
@@ -135,11 +143,10 @@ async def references(ls: SimaServer, params: types.ReferenceParams) -> list[type
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: SimaServer, params: types.HoverParams) -> types.Hover | None:
     """A reference's target (title, Type, Status, Purpose) or a rule code's summary."""
-    check = await ls.current(params.text_document.uri)
-    if check is None or check.checked is None:
+    at = await _cursor(ls, params)
+    if at is None:
         return None
-    lines = ls.workspace.get_text_document(params.text_document.uri).lines
-    line, char = code_point(lines, params.position, ls.encoding)
+    check, lines, line, char = at
     text = navigate.hover(check.checked, line, char, ls.reader(check))
     if text is None:
         return None
@@ -203,11 +210,10 @@ async def code_action(ls: SimaServer, params: types.CodeActionParams) -> list[ty
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
 async def prepare_rename(ls: SimaServer, params: types.PrepareRenameParams):
     """A REF-ID or a file reference that leads to one file can be renamed."""
-    check = await ls.current(params.text_document.uri)
-    if check is None or check.checked is None:
+    at = await _cursor(ls, params)
+    if at is None:
         return None
-    lines = ls.workspace.get_text_document(params.text_document.uri).lines
-    line, char = code_point(lines, params.position, ls.encoding)
+    check, lines, line, char = at
     hit = navigate.reference_at(check.checked, line, char)
     if hit is None or not edits.renamable(*hit):
         return None
@@ -220,11 +226,10 @@ async def prepare_rename(ls: SimaServer, params: types.PrepareRenameParams):
 @server.feature(types.TEXT_DOCUMENT_RENAME)  # pygls offers prepareRename to clients that support it
 async def rename(ls: SimaServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
     """Rename the entry a REF-ID or a file reference leads to: `mv`'s moves and citation edits."""
-    check = await ls.current(params.text_document.uri)
-    if check is None or check.checked is None:
+    at = await _cursor(ls, params)
+    if at is None:
         return None
-    lines = ls.workspace.get_text_document(params.text_document.uri).lines
-    line, char = code_point(lines, params.position, ls.encoding)
+    check, lines, line, char = at
     hit = navigate.reference_at(check.checked, line, char)
     if hit is None or not edits.renamable(*hit):
         raise JsonRpcRequestFailed("sima-check: put the cursor on a REF-ID or a file reference to rename it")

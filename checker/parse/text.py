@@ -63,3 +63,14 @@ def split(text: str, has_bom: bool = False) -> Decoded:
     if not final:
         lines.append(text[pos:])
     return Decoded(text, tuple(lines), has_bom, tuple(crlf), tuple(cr), final)
+
+
+def keepends(text: str) -> list[str]:
+    """The text's lines with their own line endings (CRLF, CR, LF), as this module splits them."""
+    out, pos = [], 0
+    for m in _BREAK.finditer(text):
+        out.append(text[pos : m.end()])
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
