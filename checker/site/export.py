@@ -178,6 +178,10 @@ def write_tree(tmp: Path, data: SiteData, root: Path, config: dict, project: Pat
         if page.src in data.entries:
             raise ExportError(f"{page.src} exists in the KB; set the sima plugin's `pages_dir` to a free folder")
     where = layout(markdown, [page.src for page in registry], paths.home)
+    data_files = pages.generated_data(data, paths)
+    for gen in data_files:  # beside the pages, at the same path as on the plugin's site
+        where.dest[gen.src] = gen.src
+        where.urls[gen.src] = gen.src
     count = 0
     for rel in markdown:
         linker = Linker(rel, where.urls, where.dest)
@@ -194,6 +198,8 @@ def write_tree(tmp: Path, data: SiteData, root: Path, config: dict, project: Pat
         body = page.build(Linker(page.src, where.urls, where.dest))
         _write(docs / where.dest[page.src], _front_matter(meta) + _no_link_syntax(neutralize_markdown(body)))
         count += 1
+    for gen in data_files:
+        _write(docs / gen.src, gen.build(Linker(gen.src, where.urls, where.dest)))
     copied = 0
     for rel in sorted(data.kb.other_files):
         src = root / rel

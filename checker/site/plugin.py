@@ -8,7 +8,8 @@ Hooks used, and why:
   so a rebuild re-parses only edited files), apply `on_violation`, add the generated pages
   (`pages.generated_pages`, the one registry) and assets, and set the navigation (files are
   final here and the nav is not built yet).
-- on_nav: record every page's URL so links can be written relative to each page.
+- on_nav: record every page's URL so links can be written relative to each page; fill the
+  generated data files (JSON the catalogue pages' scripts load), whose links need those URLs.
 - on_page_markdown: replace a page's Markdown with the builders' output; the generated HTML
   blocks (card, compliance, comparison, backlinks, catalogue tables) are held in `Slots` and
   Python-Markdown only sees a placeholder comment for each.
@@ -116,6 +117,11 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             if src == self.paths.home:
                 f.dest_uri = "index.html"
             files.append(f)
+        self.data_files = {d.src: d for d in pages.generated_data(self.data, self.paths)}
+        for src in self.data_files:
+            if files.get_file_from_path(src) is not None:
+                raise PluginError(f"sima: {src} exists in the KB; set the plugin's `pages_dir` to a free folder")
+            files.append(File.generated(config, src, content=""))  # filled in on_nav, when URLs are known
         for name in ASSETS:
             files.append(File.generated(config, ASSET_URI + name, abs_src_path=str(ASSET_DIR / name)))
         if self.config.nav and (not config.nav or config.nav is getattr(self, "_own_nav", None)):
@@ -125,6 +131,10 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
         self.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        for src in self.data_files:
+            self.urls[src] = files.get_file_from_path(src).url
+        for src, gen in self.data_files.items():
+            files.get_file_from_path(src).content_string = gen.build(Linker(src, self.urls))
         return nav
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:

@@ -34,6 +34,21 @@ class GeneratedPage:
     meta: dict = field(default_factory=dict)  # page meta the theme reads (Material: `hide`)
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """A generated file that is not a page: JSON a page's script loads (the page holds a plain
+    HTML fallback). `build` gets a Linker whose page is this file, so hrefs in it are relative
+    to the file's URL; the script resolves them against the URL it fetched."""
+
+    src: str
+    build: Callable[[Linker], str]
+
+
+def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
+    """Every generated data file of the site."""
+    return ()
+
+
 def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowledge base") -> tuple[GeneratedPage, ...]:
     """Every generated page of the site, in navigation order."""
     d, p = data, paths
