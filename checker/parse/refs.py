@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from sys import intern
 from urllib.parse import unquote
 
@@ -107,10 +106,8 @@ def scan_line(
         line = _blank(line, spans)
         spans = []
         for m in _BARE.finditer(line):
-            ref = _path_ref(m.group(0), "bare", lineno, m.start() + 1, context)
             before = _before(line, spans, m.start(), 120)
-            if before.endswith(" "):
-                ref = replace(ref, lead=before)
+            ref = _path_ref(m.group(0), "bare", lineno, m.start() + 1, context, before if before.endswith(" ") else "")
             if not _placeholder(before[-2:]) and not _ABS_SPACED_LEAD.search(ref.lead):
                 refs.append(ref)
             spans.append(m.span())
@@ -127,27 +124,28 @@ def scan_line(
 # cheaper than the mention alternation, so lines without it skip that scan. A grammar with
 # extra patterns always takes the full scan.
 _MENTION_HINT = re.compile(r"-(?<=[A-Z\d]-)[A-Za-z\d]")
+MENTION_HINT = _MENTION_HINT  # for the line loop that writes `may_cite` out
 _HINTED: dict[RefIdGrammar, bool] = {}
 
 
 def may_cite(line: str, grammar: RefIdGrammar) -> bool:
-    """A cheap pre-test: False only when `scan_line` finds nothing (keep it in step with it).
-    Called for every line: the mention test is written out here (no helper calls on the
-    common path), with the same meaning as `_may_mention`."""
+    """A cheap pre-test: False only when `scan_line` finds nothing (keep it in step with it;
+    `scan.parse_decoded` writes the same test out in its line loop)."""
     if "`" in line or "](" in line or ".md" in line or ".MD" in line or "/sima/" in line or "/SIMA/" in line:
         return True
-    return "-" in line and (_MENTION_HINT.search(line) is not None or not _hinted(grammar))
+    return "-" in line and (MENTION_HINT.search(line) is not None or not hinted(grammar))
 
 
-def _hinted(grammar: RefIdGrammar) -> bool:
-    hinted = _HINTED.get(grammar)
-    if hinted is None:
-        hinted = _HINTED[grammar] = tuple(grammar.patterns) == DEFAULT_PATTERNS
-    return hinted
+def hinted(grammar: RefIdGrammar) -> bool:
+    """True when every REF-ID of the grammar holds `MENTION_HINT` (the default patterns)."""
+    known = _HINTED.get(grammar)
+    if known is None:
+        known = _HINTED[grammar] = tuple(grammar.patterns) == DEFAULT_PATTERNS
+    return known
 
 
 def _may_mention(grammar: RefIdGrammar, line: str) -> bool:
-    return not _hinted(grammar) or _MENTION_HINT.search(line) is not None
+    return not hinted(grammar) or _MENTION_HINT.search(line) is not None
 
 
 def _placeholder(before: str) -> bool:
@@ -155,8 +153,8 @@ def _placeholder(before: str) -> bool:
     return bool(_PLACEHOLDER_BEFORE.search(before))
 
 
-def _path_ref(raw: str, syntax: str, lineno: int, column: int, context: str) -> Reference:
-    return Reference(raw, raw.strip(), syntax, lineno, column, None, context)
+def _path_ref(raw: str, syntax: str, lineno: int, column: int, context: str, lead: str = "") -> Reference:
+    return Reference(raw, raw.strip(), syntax, lineno, column, None, context, lead)
 
 
 def _mask_code(line: str, refs: list[Reference], lineno: int, context: str) -> str:

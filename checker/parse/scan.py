@@ -3,12 +3,13 @@ keywords, references and suppressions (markdown-it-py is kept for the site)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from sys import intern  # labels, keys, fence tags and keywords repeat in every file: share them
 
 from .inline import attr_list_id
 from ..model import Entry, Fence, HeaderField, Heading, Keyword, Reference, Suppression
 from .refid import RefIdGrammar, grammar as default_grammar
-from .refs import NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, may_cite, scan_line, scan_relationship
+from .refs import MENTION_HINT, NON_REFERENCE_KEYS, RELATIONSHIP_KEYS, hinted, scan_line, scan_relationship
 from .slug import unique_slugs
 from .frontmatter import front_matter as _front_matter
 from .text import Decoded, decode
@@ -152,6 +153,7 @@ def suppression_comments(line: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=16384)  # headings repeat across entries (Summary, Keywords, ...)
 def section_key(text: str) -> str:
     """Heading text reduced to ASCII words: `## 🏷️ KEYWORDS` -> `keywords`."""
     return " ".join(_HEADING_WORDS.sub("", text.lower()).split())
@@ -267,6 +269,7 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
     suppressions: list[Suppression] = []
     no_mentions_line = 0  # the own REF-ID field and `Range`-like fields cite nothing
     file_titles = {h.line for h in headings if h.level == 1 and _FILE_TITLE.match(h.text)}
+    hint, any_dash = MENTION_HINT.search, not hinted(g)
     for i in range(start, n):
         if in_code[i]:
             continue
@@ -294,7 +297,9 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
             continue  # the title names this file (SIMA101), it cites nothing
         if lineno in file_titles:
             continue  # a later `# File: X.md` title (concatenated files) is SIMA502's, not a citation
-        if may_cite(line, g):  # most lines cite nothing; skip the full scan for them
+        # most lines cite nothing: `refs.may_cite`, written out (a call per line costs more than the test)
+        if ("`" in line or "](" in line or ".md" in line or ".MD" in line or "/sima/" in line or "/SIMA/" in line
+                or ("-" in line and (any_dash or hint(line) is not None))):
             context = "xref" if section_of[i] else "prose"
             refs.extend(scan_line(line, lineno, g, context, own_refid_line=lineno == no_mentions_line))
 

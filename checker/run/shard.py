@@ -2,7 +2,8 @@
 
 A file's Summary is what every other file's check may see of it; a scan hands summaries to
 the main process pickled, and the check stage builds the KnowledgeBase from them. A file's
-parse is kept between the stages (without its text, which the file gives back cheaply).
+parse is kept between the stages (whole up to `KEEP_TEXT_BYTES`, then without its text, which
+the file gives back cheaply).
 """
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import os
 import pickle
 import time
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,6 +24,10 @@ from . import cache as C
 from .engine import check_each
 
 PICKLE = pickle.HIGHEST_PROTOCOL
+# A shard keeps whole parsed files between the stages up to this many bytes of text (beyond
+# it, parses without their text, which the check stage reads and decodes again): a KB of a few
+# thousand entries is read once, and memory stays bounded for any size.
+KEEP_TEXT_BYTES = 8 << 20
 
 
 class Row(NamedTuple):
@@ -57,9 +61,17 @@ class Stub(NamedTuple):
     summary: bytes
 
 
+def _with_text(entry: Entry, text: str, lines: tuple[str, ...]) -> Entry:
+    """A copy of the frozen `entry` with other text and lines (`dataclasses.replace` re-runs
+    `__init__` over every field: this copies the attributes, several times cheaper)."""
+    copy = object.__new__(Entry)
+    copy.__dict__.update(entry.__dict__, text=text, lines=lines)
+    return copy
+
+
 def light(entry: Entry) -> Entry:
     """An Entry without its text and lines, which the file gives back cheaply."""
-    return replace(entry, text="", lines=()) if entry.lines or entry.text else entry
+    return _with_text(entry, "", ()) if entry.lines or entry.text else entry
 
 
 def restore(entry: Entry, data: bytes) -> Entry:
@@ -69,7 +81,7 @@ def restore(entry: Entry, data: bytes) -> Entry:
     decoded = decode(data)
     if decoded.error:
         return entry
-    return replace(entry, text=decoded.text, lines=decoded.lines)
+    return _with_text(entry, decoded.text, decoded.lines)
 
 
 class Summaries(Mapping):
@@ -134,7 +146,8 @@ class Shard:
         self.root, self.settings = root, settings
         self.overlay = overlay or {}
         self.base = os.path.join(os.path.realpath(root), "")
-        self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, light entry)
+        self.kept: dict[str, tuple[str, Entry]] = {}  # relpath -> (digest, whole or light entry)
+        self.kept_bytes = 0  # text held by the whole entries in `kept`
         self.progress = None  # the main process's Progress, if a line is shown
 
     def read(self, rel: str) -> bytes:
@@ -162,7 +175,11 @@ class Shard:
             if digest == known:  # touched, not changed: the index keeps its summary
                 out.append(Scanned(rel, Row(stamp, digest, b"", "", None, ""), touched=True))
                 continue
-            entry = light(parse_file(rel, data, self.settings))
+            entry = parse_file(rel, data, self.settings)
+            if self.kept_bytes + len(data) <= KEEP_TEXT_BYTES:
+                self.kept_bytes += len(data)
+            else:
+                entry = light(entry)
             self.kept[rel] = (digest, entry)
             blob = pickle.dumps(Summary.of(entry), PICKLE)
             out.append(Scanned(rel, Row(stamp, digest, blob, C.digest(blob), entry.refid, entry.kind)))
@@ -186,6 +203,8 @@ class Shard:
                     entry = outside_entry(rel, self.settings)
                 elif rel in unreadable:
                     entry = unreadable_entry(rel, unreadable[rel], self.settings)
+                elif rel in self.kept and (self.kept[rel][1].lines or self.kept[rel][1].text):
+                    entry = self.kept.pop(rel)[1]  # whole: checked as the scan read it
                 else:
                     try:
                         data = self.read(rel)
