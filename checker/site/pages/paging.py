@@ -1,0 +1,79 @@
+"""Bounded catalogue pages: fixed-size chunks, the letter a row files under, and the two
+navigation bars every paged catalogue shows (letters, pages).
+
+A catalogue that lists every entry, pattern or keyword grows with the KB; split into chunks of
+a fixed number of rows (or a fixed byte budget) each page stays the same size however big the
+KB gets. What still grows is the page bar: one short link per chunk (about 40 bytes per
+`ROWS` rows), so the reader reaches any chunk from the first page in one click. Letter bars
+link to the page where each letter starts: at most 27 links (A-Z and `#`)."""
+from __future__ import annotations
+
+from typing import Callable, Sequence, TypeVar
+
+from ..html import Linker, esc
+
+T = TypeVar("T")
+
+__all__ = ["chunks", "letter", "letter_bar", "letter_id", "page_bar", "page_title", "weighted_chunks"]
+
+
+def chunks(items: Sequence[T], size: int) -> list[list[T]]:
+    """`items` in runs of `size` (one empty run for no items: a catalogue always has a page)."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)] or [[]]
+
+
+def weighted_chunks(items: Sequence[T], weight: Callable[[T], int], budget: int, most: int) -> list[list[T]]:
+    """`items` in order, a new run started when the next would pass `budget` (summed `weight`)
+    or `most` items; an item heavier than the budget gets a run of its own."""
+    out: list[list[T]] = [[]]
+    used = 0
+    for item in items:
+        w = weight(item)
+        if out[-1] and (used + w > budget or len(out[-1]) >= most):
+            out.append([])
+            used = 0
+        out[-1].append(item)
+        used += w
+    return out
+
+
+def letter(text: str) -> str:
+    """The letter a row files under: its first character upper-cased, `#` when not a letter."""
+    first = text.strip()[:1]
+    return first.upper() if first.isalpha() and first.isascii() else "#"
+
+
+def letter_id(prefix: str, letter_: str) -> str:
+    """Anchor of a letter's heading: `kw-a`, `kw-other` for `#`."""
+    return f"{prefix}-{'other' if letter_ == '#' else letter_.lower()}"
+
+
+def letter_bar(linker: Linker, starts: dict[str, str], prefix: str) -> str:
+    """Jump links, one per letter, to the page (source path) where the letter starts."""
+    links = " ".join(
+        f'<a href="{esc(linker.href(src, letter_id(prefix, l)) or "#")}">{esc(l)}</a>' for l, src in starts.items()
+    )
+    return f'<nav class="sima-jump" aria-label="Letters">{links}</nav>' if links else ""
+
+
+def page_bar(linker: Linker, srcs: Sequence[str], current: int, labels: Sequence[str] = ()) -> str:
+    """Links to every page of a catalogue (`current` is 1-based), with previous and next; ''
+    for a one-page catalogue. `labels[i]` is the tooltip of page i+1 (the range it holds)."""
+    if len(srcs) < 2:
+        return ""
+
+    def link(n: int, text: str, rel: str = "") -> str:
+        tip = f' title="{esc(labels[n - 1])}"' if n - 1 < len(labels) and labels[n - 1] else ""
+        return f'<a href="{esc(linker.href(srcs[n - 1]) or "#")}"{tip}{rel}>{text}</a>'
+
+    parts = [link(current - 1, "\u2190 previous", ' rel="prev"')] if current > 1 else []
+    for n in range(1, len(srcs) + 1):
+        parts.append(f"<strong>{n}</strong>" if n == current else link(n, str(n)))
+    if current < len(srcs):
+        parts.append(link(current + 1, "next \u2192", ' rel="next"'))
+    return f'<nav class="sima-jump sima-pager" aria-label="Pages">Page {" ".join(parts)}</nav>'
+
+
+def page_title(title: str, n: int, total: int) -> str:
+    """A page's heading: the catalogue's title, with `page N of M` after the first page."""
+    return title if n == 1 else f"{title}, page {n} of {total}"
