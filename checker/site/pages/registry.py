@@ -13,7 +13,7 @@ from .compliance import compliance_page
 from .home import home_page
 from .indexes import keyword_chunks, keyword_index, refid_chunks, refid_index
 from .paths import Paths
-from .refmap import kb_map_page
+from .refmap import kb_map_page, map_chunks
 from .patterns import comparison, comparison_chunks, pattern_chunks, pattern_list
 from .rules import rule_page, rules_index
 
@@ -78,6 +78,7 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
          lambda n: lambda ln: comparison(d, ln, page=n, paths=p), wide),
         (p.pattern_list_page, "All patterns", len(pattern_chunks(d)),
          lambda n: lambda ln: pattern_list(d, ln, p, anchor_id, n), {}),
+        (p.refmap_page, "Reference map", len(map_chunks(d)), lambda n: lambda ln: kb_map_page(d, ln, p, n), {}),
     )
     for src, title, count, builder, meta in more:
         pages += [GeneratedPage(src(n), f"{title}, page {n}", builder(n), False, None, dict(meta)) for n in range(2, count + 1)]

@@ -1,0 +1,149 @@
+"""Bounded catalogue pages (issue 11 §2): at 1,000 synthetic entries no generated page reaches
+1 MB, the largest page does not grow from 500 to 1,000 entries, every entry, pattern, keyword
+and REF-ID is on exactly one page reachable from its catalogue's first page, and every link
+between generated pages resolves (anchors included). Built as SiteData, without MkDocs."""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import sys
+from urllib.parse import unquote
+
+import pytest
+
+from checker.site.backlinks import backlinks_html
+from checker.site.html import Linker
+from checker.site.pages import Paths, comparison_srcs, generated_nav, generated_pages
+from checker.site.pages.compare import anchor_id
+from conftest import REPO, make_site, urls_of
+
+sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+import generate  # noqa: E402
+
+MB = 1_000_000
+BOUND = 400_000  # a catalogue page's Markdown, whatever the KB's size (the theme adds ~100 KB + the nav)
+MINE = ("catalog/refids", "catalog/keywords", "catalog/patterns", "catalog/pattern-list", "catalog/map")
+PATHS = Paths()
+
+
+def synthetic(n: int):
+    """SiteData of the benchmark generator's KB of `n` files (seed 1), checked like the site."""
+    plans = generate.plan_kb(n, 1)
+    render = generate.Renderer(plans, 1)
+    return make_site({p.relpath.lstrip("/"): render.render(p) for p in plans}, mode="warn")
+
+
+class Site:
+    """Every generated page of a KB, built with the plugin's URLs."""
+
+    def __init__(self, data) -> None:
+        self.data = data
+        self.registry = generated_pages(data, PATHS)
+        self.urls = urls_of(data)
+        self.md = {p.src: p.build(Linker(p.src, self.urls)) for p in self.registry}
+
+    def family(self, first: str) -> list[str]:
+        """Sources of a paged catalogue, first page first."""
+        stem = first[:-3]
+        return [first] + sorted((s for s in self.md if s.startswith(stem + "/")), key=lambda s: int(s[len(stem) + 1 : -3]))
+
+
+@pytest.fixture(scope="module")
+def big() -> Site:
+    return Site(synthetic(1000))
+
+
+@pytest.fixture(scope="module")
+def half() -> Site:
+    return Site(synthetic(500))
+
+
+def _largest(site: Site, prefix: str) -> int:
+    return max(len(text.encode()) for src, text in site.md.items() if src == prefix + ".md" or src.startswith(prefix + "/"))
+
+
+def test_no_page_reaches_a_megabyte(big: Site) -> None:
+    sizes = {src: len(text.encode()) for src, text in big.md.items()}
+    assert max(sizes.values()) < MB, max(sizes.items(), key=lambda kv: kv[1])
+    for prefix in MINE:
+        assert _largest(big, prefix) < BOUND, prefix
+    data = big.data
+    for rel in data.published():  # "Referenced by" of every entry page
+        block = backlinks_html(data.backlinks.get(rel, []), data.titles, data.refids, Linker(rel, big.urls))
+        assert len(block.encode()) < BOUND
+
+
+def test_largest_page_does_not_grow_with_the_kb(half: Site, big: Site) -> None:
+    assert len(big.family(PATHS.comparison)) > len(half.family(PATHS.comparison)) > 1
+    for prefix in MINE:
+        assert _largest(big, prefix) <= max(_largest(half, prefix) * 1.15, 40_000), prefix
+
+
+def test_extra_pages_stay_out_of_the_nav(big: Site) -> None:
+    nav = repr(generated_nav(big.registry))
+    extra = [p.src for p in big.registry if p.nav is None]
+    assert extra and all(src not in nav for src in extra)
+    assert all(p.src in nav for p in big.registry if p.nav is not None)
+
+
+def test_every_entry_with_patterns_is_on_one_comparison_page(big: Site) -> None:
+    data, srcs = big.data, big.family(PATHS.comparison)
+    held = {src: re.findall(r'<section class="sima-comparison-entry" id="([^"]+)"', big.md[src]) for src in srcs}
+    where = comparison_srcs(data, PATHS)
+    for rel in data.patterns:
+        pages = [src for src, ids in held.items() if anchor_id(data.entry(rel)) in ids]
+        assert pages == [where[rel]], rel
+    first = big.md[srcs[0]]
+    n_patterns, n_entries = map(int, re.search(r"(\d+) patterns from (\d+) entries", first).groups())
+    listed = [int(k) for k in re.findall(r"\((\d+) entries\)</li>", first)]
+    assert len(listed) == len(srcs) and sum(listed) == n_entries == len(data.patterns) == sum(map(len, held.values()))
+    assert n_patterns == sum(len(ps.patterns) for ps in data.patterns.values())
+
+
+def test_every_pattern_is_on_one_list_page(big: Site) -> None:
+    data = big.data
+    rows = [_resolve(big.urls[src], html.unescape(m)) for src in big.family(PATHS.pattern_list)
+            for m in re.findall(r'<tr><td><a href="([^"]+)">', big.md[src])]  # the pattern column: one row per pattern
+    sections = [(big.urls[rel], "", p.slug) for rel, ps in data.patterns.items() for p in ps.patterns]
+    assert sorted(rows) == sorted(sections)
+
+
+def test_every_keyword_and_refid_is_reachable(big: Site) -> None:
+    data = big.data
+    refid_pages = big.family(PATHS.refids)
+    ids = [i for src in refid_pages for i in re.findall(r'<code id="([^"]+)">', big.md[src])]
+    owned = sorted(e.refid for rel, e in data.entries.items() if e.refid and rel not in data.excluded)
+    assert len(refid_pages) > 1 and sorted(ids) == owned
+    kw_pages = big.family(PATHS.keywords)
+    shown = {html.unescape(k).lower() for src in kw_pages for k in re.findall(r'<span class="sima-keyword">([^<]+)<', big.md[src])}
+    wanted = {" ".join(k.text.lower().split()) for rel in data.published() for k in data.entry(rel).keywords}
+    assert len(kw_pages) > 1 and shown == wanted
+    for family in (refid_pages, kw_pages, big.family(PATHS.comparison), big.family(PATHS.pattern_list)):
+        first = _links(big, family[0])
+        assert all(big.urls[src] in first for src in family[1:])  # one click from the first page
+
+
+def test_every_link_between_generated_pages_resolves(big: Site) -> None:
+    by_url = {url: src for src, url in big.urls.items()}
+    ids = {src: set(re.findall(r'id="([^"]+)"', text)) for src, text in big.md.items()}
+    for src in big.md:
+        for href in re.findall(r'href="([^"]+)"', big.md[src]):
+            url, _, anchor = _resolve(big.urls[src], html.unescape(href))
+            assert url in by_url, (src, href)
+            target = by_url[url]
+            if anchor and target in big.md:
+                assert unquote(anchor) in ids[target], (src, href)
+
+
+def _resolve(base: str, href: str) -> tuple[str, str, str]:
+    path, _, anchor = href.partition("#")
+    if not path:
+        return base, "", anchor
+    joined = posixpath.normpath(posixpath.join(base, unquote(path)))
+    return ("./" if joined == "." else joined + "/"), "", anchor
+
+
+def _links(site: Site, src: str) -> set[str]:
+    """URLs the page links to."""
+    return {_resolve(site.urls[src], html.unescape(h))[0] for h in re.findall(r'href="([^"]+)"', site.md[src])}
