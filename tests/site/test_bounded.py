@@ -147,3 +147,28 @@ def _resolve(base: str, href: str) -> tuple[str, str, str]:
 def _links(site: Site, src: str) -> set[str]:
     """URLs the page links to."""
     return {_resolve(site.urls[src], html.unescape(h))[0] for h in re.findall(r'href="([^"]+)"', site.md[src])}
+
+
+def test_paged_site_builds_strict_with_every_link_resolving(tmp_path, monkeypatch) -> None:
+    """The shipped KB, with page sizes shrunk so every catalogue has several pages, through a
+    real (in-process) `mkdocs build --strict`: pages off the nav log no warning, links hold."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from checker.site.pages import indexes, patterns, refmap
+    from conftest import copy_project
+    from test_build import broken_links
+
+    for module, name, small in ((indexes, "REFID_ROWS", 2), (indexes, "KEYWORD_LINKS", 4), (patterns, "PATTERN_ROWS", 3),
+                                (patterns, "COMPARISON_ENTRIES", 1), (refmap, "MAP_FOLDERS", 2)):
+        monkeypatch.setattr(module, name, small)
+    project = copy_project(tmp_path / "project")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    build(load_config(str(project / "mkdocs.yml"), strict=True))
+    site = project / "site"
+    for first in ("refids", "keywords", "patterns", "pattern-list", "map"):
+        assert (site / "catalog" / first / "2" / "index.html").is_file(), first
+    pages, broken = broken_links(site)
+    assert "404.html" in pages and not broken, "\n".join(broken[:30])
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    assert "catalog/patterns/" in nav and "catalog/patterns/2/" not in nav
