@@ -125,15 +125,21 @@ def test_every_keyword_and_refid_is_reachable(big: Site) -> None:
 
 
 def test_every_link_between_generated_pages_resolves(big: Site) -> None:
-    by_url = {url: src for src, url in big.urls.items()}
-    ids = {src: set(re.findall(r'id="([^"]+)"', text)) for src, text in big.md.items()}
-    for src in big.md:
-        for href in re.findall(r'href="([^"]+)"', big.md[src]):
-            url, _, anchor = _resolve(big.urls[src], html.unescape(href))
-            assert url in by_url, (src, href)
-            target = by_url[url]
-            if anchor and target in big.md:
-                assert unquote(anchor) in ids[target], (src, href)
+    assert not _dangling(big)
+
+
+def _dangling(site: Site) -> list[tuple[str, str]]:
+    """(page, href) of every link of a generated page to no page, or to no id of a generated page."""
+    by_url = {url: src for src, url in site.urls.items()}
+    ids = {src: set(re.findall(r'id="([^"]+)"', text)) for src, text in site.md.items()}
+    out = []
+    for src in site.md:
+        for href in re.findall(r'href="([^"]+)"', site.md[src]):
+            url, _, anchor = _resolve(site.urls[src], html.unescape(href))
+            target = by_url.get(url)
+            if target is None or (anchor and target in site.md and unquote(anchor) not in ids[target]):
+                out.append((src, href))
+    return out
 
 
 def _resolve(base: str, href: str) -> tuple[str, str, str]:
@@ -172,3 +178,27 @@ def test_paged_site_builds_strict_with_every_link_resolving(tmp_path, monkeypatc
     assert "404.html" in pages and not broken, "\n".join(broken[:30])
     nav = (site / "index.html").read_text(encoding="utf-8")
     assert "catalog/patterns/" in nav and "catalog/patterns/2/" not in nav
+
+
+def test_a_hub_lists_its_first_citing_entries_and_pages_the_rest(monkeypatch) -> None:
+    from checker.site import backlinks
+    from checker.site.pages import entry_markdown
+    from helpers import clean_entry
+
+    monkeypatch.setattr(backlinks, "MAX_SOURCES", 3)
+    hub = "entries/decisions/DEC-05.md"
+    citing = [f"aws/general/Citing{i}_AWS-LESS-{i:02d}.md" for i in range(1, 9)]
+    files = {hub: clean_entry(hub, "DEC-05"), **{rel: clean_entry(rel, f"AWS-LESS-{i:02d}", "\nSee DEC-05 here.")
+                                                   for i, rel in enumerate(citing, 1)}}
+    data = make_site(files)
+    site = Site(data)
+    more = [PATHS.cited_by(hub, 1), PATHS.cited_by(hub, 2)]
+    assert [p.src for p in site.registry if "cited-by" in p.src] == more == ["catalog/cited-by/entries/decisions/DEC-05.md",
+                                                                              "catalog/cited-by/entries/decisions/DEC-05/2.md"]
+    page = entry_markdown(hub, data, Linker(hub, site.urls), PATHS)
+    shown = [re.findall(r'class="sima-backlink__source" href="([^"]+)"', text) for text in [page] + [site.md[s] for s in more]]
+    assert [len(s) for s in shown] == [3, 3, 2]
+    assert 'href="../../../catalog/cited-by/entries/decisions/DEC-05/">and 5 more citing entries</a>' in page
+    resolved = [_resolve(url, h)[0] for url, hrefs in zip([site.urls[hub]] + [site.urls[s] for s in more], shown) for h in hrefs]
+    assert sorted(resolved) == sorted(site.urls[rel] for rel in citing)  # each citing entry once
+    assert "cited-by" not in repr(generated_nav(site.registry)) and not _dangling(site)

@@ -75,3 +75,8 @@ class Paths:
     def refmap_page(self, n: int) -> str:
         """Page `n` of the KB-wide reference map (its folder table)."""
         return self.page(self.refmap, n)
+
+    def cited_by(self, rel: str, n: int = 1) -> str:
+        """Page `n` of the entries citing the KB file `rel` (`pages.citedby`)."""
+        stem = rel[:-3] if rel.lower().endswith(".md") else rel
+        return self.page(f"{self.base}/cited-by/{stem}.md", n)

@@ -9,6 +9,7 @@ from ...rules import RULES
 from ..data import SiteData
 from ..html import Linker
 from .compare import anchor_id
+from .citedby import cited_by_count, cited_by_page
 from .compliance import compliance_page
 from .home import home_page
 from .indexes import keyword_chunks, keyword_index, refid_chunks, refid_index
@@ -82,6 +83,12 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
     )
     for src, title, count, builder, meta in more:
         pages += [GeneratedPage(src(n), f"{title}, page {n}", builder(n), False, None, dict(meta)) for n in range(2, count + 1)]
+    for rel in d.published():  # the entries cited by more than their page lists
+        pages += [
+            GeneratedPage(p.cited_by(rel, n), f"Cited by {d.titles.get(rel, rel)}, page {n}",
+                          lambda ln, rel=rel, n=n: cited_by_page(d, ln, p, rel, n), False, None)
+            for n in range(1, cited_by_count(d, rel) + 1)
+        ]
     return tuple(pages)
 
 
