@@ -2,8 +2,8 @@
 
 An entry page's "Referenced by" shows the first `backlinks.MAX_SOURCES` citing entries (by
 title); when there are more, it links page 1 of its "Cited by" pages, which go on from there,
-`MAX_SOURCES` a page (`catalog/cited-by/<relpath>.md`, then `.../<relpath>/2.md`). Only the
-pages of such hubs exist, so a KB without them has none."""
+`MAX_SOURCES` a page (`catalog/cited-by/<relpath>.md`, then `catalog/cited-by-2/<relpath>.md`).
+Only the pages of such hubs exist, so a KB without them has none."""
 from __future__ import annotations
 
 from .. import backlinks

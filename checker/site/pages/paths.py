@@ -77,6 +77,7 @@ class Paths:
         return self.page(self.refmap, n)
 
     def cited_by(self, rel: str, n: int = 1) -> str:
-        """Page `n` of the entries citing the KB file `rel` (`pages.citedby`)."""
+        """Page `n` of the entries citing the KB file `rel` (`pages.citedby`): the page number
+        is in the folder (`cited-by-2/<relpath>`), so no KB path can make two pages collide."""
         stem = rel[:-3] if rel.lower().endswith(".md") else rel
-        return self.page(f"{self.base}/cited-by/{stem}.md", n)
+        return f"{self.base}/cited-by/{stem}.md" if n <= 1 else f"{self.base}/cited-by-{n}/{stem}.md"
