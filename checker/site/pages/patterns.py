@@ -25,7 +25,7 @@ from .paths import Paths
 __all__ = ["COMPARISON_BUDGET", "COMPARISON_ENTRIES", "PATTERN_ROWS", "comparison", "comparison_chunks",
            "comparison_src", "comparison_srcs", "pattern_chunks", "pattern_list"]
 
-COMPARISON_BUDGET = 240_000  # estimated HTML bytes of the entry blocks on one comparison page
+COMPARISON_BUDGET = 180_000  # estimated bytes of the entry blocks on one page (the blocks come to ~25% more)
 COMPARISON_ENTRIES = 30  # entries on one comparison page, at most
 PATTERN_ROWS = 400  # patterns on one page of the list (about 300 bytes a row)
 
