@@ -202,3 +202,15 @@ def test_a_hub_lists_its_first_citing_entries_and_pages_the_rest(monkeypatch) ->
     resolved = [_resolve(url, h)[0] for url, hrefs in zip([site.urls[hub]] + [site.urls[s] for s in more], shown) for h in hrefs]
     assert sorted(resolved) == sorted(site.urls[rel] for rel in citing)  # each citing entry once
     assert "cited-by" not in repr(generated_nav(site.registry)) and not _dangling(site)
+
+
+def test_the_page_bar_has_a_fixed_size() -> None:
+    from checker.site.pages.paging import page_bar
+
+    def bar(n: int, at: int) -> str:
+        srcs = [PATHS.comparison_page(k) for k in range(1, n + 1)]
+        return page_bar(Linker(srcs[at - 1], {s: s[:-3] + "/" for s in srcs}), srcs, at)
+
+    assert bar(1, 1) == ""
+    assert len(bar(5000, 2500)) < len(bar(50, 25)) + 200  # only the page numbers' digits add
+    assert '<a href="../" title' not in bar(5000, 2500) and ">1</a>" in bar(5000, 2500) and ">5000</a>" in bar(5000, 2500)

@@ -10,7 +10,7 @@ from .. import backlinks
 from ..data import SiteData
 from ..html import Linker, esc
 from .common import block, md_text
-from .paging import page_bar, page_title
+from .paging import page_bar, page_list, page_title
 from .paths import Paths
 
 __all__ = ["cited_by_count", "cited_by_page", "more_href"]
@@ -46,4 +46,6 @@ def cited_by_page(data: SiteData, linker: Linker, paths: Paths, rel: str, page: 
     more = more_href(data, linker, paths, rel, page)
     listed = backlinks.backlinks_html(items, data.titles, data.refids, linker, more, page * backlinks.MAX_SOURCES)
     return block(f"# {page_title('Cited by ' + md_text(title), page, count)}", lead,
-                 page_bar(linker, srcs, page + 1, ["its page"] + [""] * count), listed)
+                 page_bar(linker, srcs, page + 1, ["its page"] + [""] * count)
+                 + (page_list(linker, srcs[1:], [f"numbers {k * backlinks.MAX_SOURCES + 1} on" for k in range(1, count + 1)])
+                    if page == 1 else ""), listed)

@@ -12,7 +12,7 @@ from collections import Counter
 from ..data import SiteData
 from ..html import Linker, esc
 from .common import block, entry_link, field_value, natural, table
-from .paging import chunks, letter, letter_bar, letter_id, page_bar, page_title
+from .paging import chunks, letter, letter_bar, letter_id, page_bar, page_list, page_title
 from .paths import Paths
 
 __all__ = ["KEYWORD_LINKS", "REFID_ROWS", "keyword_chunks", "keyword_index", "refid_chunks", "refid_index"]
@@ -38,7 +38,7 @@ def refid_index(data: SiteData, linker: Linker, paths: Paths | None = None, page
     lead = f"{total} REF-IDs, from the <code>**REF-ID:**</code> field or the file name"
     parts.append(f'<p class="sima-lead">{lead}{_where(page, pages, ranges)}.</p>')
     parts.append(letter_bar(linker, _starts(pages, lambda row: row[0], srcs), "ref"))
-    parts.append(page_bar(linker, srcs, page, ranges))
+    parts.append(page_bar(linker, srcs, page, ranges) + (page_list(linker, srcs, ranges) if page == 1 else ""))
     shown = pages[page - 1] if 0 < page <= len(pages) else []
     starts = _first_pages(pages, lambda row: row[0])
     for group, rows in _by_letter(shown, lambda row: row[0]):
@@ -88,7 +88,7 @@ def keyword_index(data: SiteData, linker: Linker, paths: Paths | None = None, pa
     parts = [f"# {page_title('Keyword index', page, len(pages))}",
              f'<p class="sima-lead">{len(where)} keywords{_where(page, pages, ranges)}.</p>'
              + letter_bar(linker, _starts(pages, lambda pair: pair[0], srcs), "kw")]
-    parts.append(page_bar(linker, srcs, page, ranges))
+    parts.append(page_bar(linker, srcs, page, ranges) + (page_list(linker, srcs, ranges) if page == 1 else ""))
     shown = pages[page - 1] if 0 < page <= len(pages) else []
     starts = _first_pages(pages, lambda pair: pair[0])
     before = pages[page - 2][-1][0] if page > 1 and pages[page - 2] else None  # the keyword the previous page ended on

@@ -3,8 +3,9 @@ navigation bars every paged catalogue shows (letters, pages).
 
 A catalogue that lists every entry, pattern or keyword grows with the KB; split into chunks of
 a fixed number of rows (or a fixed byte budget) each page stays the same size however big the
-KB gets. What still grows is the page bar: one short link per chunk (about 40 bytes per
-`ROWS` rows), so the reader reaches any chunk from the first page in one click. Letter bars
+KB gets. The page bar of every page is of fixed size too (first, last, and the pages around
+the current one). What still grows is the first page's list of pages (`page_list`): one short
+line per chunk, so the reader reaches any chunk from the first page in one click. Letter bars
 link to the page where each letter starts: at most 27 links (A-Z and `#`)."""
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ..html import Linker, esc
 
 T = TypeVar("T")
 
-__all__ = ["chunks", "letter", "letter_bar", "letter_id", "page_bar", "page_title", "weighted_chunks"]
+__all__ = ["WINDOW", "chunks", "letter", "letter_bar", "letter_id", "page_bar", "page_list", "page_title", "weighted_chunks"]
 
 
 def chunks(items: Sequence[T], size: int) -> list[list[T]]:
@@ -56,9 +57,13 @@ def letter_bar(linker: Linker, starts: dict[str, str], prefix: str) -> str:
     return f'<nav class="sima-jump" aria-label="Letters">{links}</nav>' if links else ""
 
 
+WINDOW = 4  # pages linked on each side of the current one in the page bar
+
+
 def page_bar(linker: Linker, srcs: Sequence[str], current: int, labels: Sequence[str] = ()) -> str:
-    """Links to every page of a catalogue (`current` is 1-based), with previous and next; ''
-    for a one-page catalogue. `labels[i]` is the tooltip of page i+1 (the range it holds)."""
+    """Links to the first and last page, the `WINDOW` pages around `current` (1-based),
+    previous and next: a bar of fixed size; '' for a one-page catalogue. `labels[i]` is the
+    tooltip of page i+1 (the range it holds). The first page also has `page_list`."""
     if len(srcs) < 2:
         return ""
 
@@ -66,12 +71,28 @@ def page_bar(linker: Linker, srcs: Sequence[str], current: int, labels: Sequence
         tip = f' title="{esc(labels[n - 1])}"' if n - 1 < len(labels) and labels[n - 1] else ""
         return f'<a href="{esc(linker.href(srcs[n - 1]) or "#")}"{tip}{rel}>{text}</a>'
 
+    shown = sorted({1, len(srcs), *range(max(1, current - WINDOW), min(len(srcs), current + WINDOW) + 1)})
     parts = [link(current - 1, "\u2190 previous", ' rel="prev"')] if current > 1 else []
-    for n in range(1, len(srcs) + 1):
+    for i, n in enumerate(shown):
+        if i and n > shown[i - 1] + 1:
+            parts.append("\u2026")
         parts.append(f"<strong>{n}</strong>" if n == current else link(n, str(n)))
     if current < len(srcs):
         parts.append(link(current + 1, "next \u2192", ' rel="next"'))
-    return f'<nav class="sima-jump sima-pager" aria-label="Pages">Page {" ".join(parts)}</nav>'
+    return f'<nav class="sima-jump sima-pager" aria-label="Pages">Page {current} of {len(srcs)}: {" ".join(parts)}</nav>'
+
+
+def page_list(linker: Linker, srcs: Sequence[str], labels: Sequence[str], unit: Sequence[str] = ()) -> str:
+    """The first page's list of every page with the range it holds (one short line a page:
+    what grows with the KB, by about 100 bytes per page of rows); '' for one page."""
+    if len(srcs) < 2:
+        return ""
+    rows = "".join(
+        f'<li><a href="{esc(linker.href(src) or "#")}">page {n}</a>: {esc(label)}'
+        + (f" ({esc(unit[n - 1])})" if n - 1 < len(unit) else "") + "</li>"
+        for n, (src, label) in enumerate(zip(srcs, labels), 1)
+    )
+    return f'<div class="sima-pages"><p>All {len(srcs)} pages:</p><ol>{rows}</ol></div>'
 
 
 def page_title(title: str, n: int, total: int) -> str:

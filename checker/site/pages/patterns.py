@@ -19,7 +19,7 @@ from ..data import SiteData
 from ..html import Linker, esc
 from .compare import anchor_id, comparison_page
 from .common import block, entry_link, field_value, table
-from .paging import chunks, letter, letter_bar, letter_id, page_bar, page_title, weighted_chunks
+from .paging import chunks, letter, letter_bar, letter_id, page_bar, page_list, page_title, weighted_chunks
 from .paths import Paths
 
 __all__ = ["COMPARISON_BUDGET", "COMPARISON_ENTRIES", "PATTERN_ROWS", "comparison", "comparison_chunks",
@@ -88,7 +88,7 @@ def pattern_list(
     )
     parts = [f"# {page_title('All patterns', page, len(pages))}", f'<p class="sima-lead">{lead}</p>',
              letter_bar(linker, {l: srcs[n - 1] for l, n in first.items()}, "pl") if total else "",
-             page_bar(linker, srcs, page, ranges)]
+             page_bar(linker, srcs, page, ranges), page_list(linker, srcs, ranges) if page == 1 else ""]
     groups: dict[str, list[list[str]]] = {}
     for p, rel in pages[page - 1] if 0 < page <= len(pages) else []:
         href = linker.href(rel, p.slug)
@@ -144,11 +144,7 @@ def _pages_html(data: SiteData, linker: Linker, paths: Paths, pages: list[list[s
     folder starts; '' for a one-page comparison."""
     if len(pages) < 2:
         return ""
-    rows = "".join(
-        f'<li><a href="{esc(linker.href(src) or "#")}">page {n}</a>: <code>{esc(_span(rels))}</code>'
-        f" ({len(rels)} entries)</li>"
-        for n, (src, rels) in enumerate(zip(srcs, pages), 1)
-    )
+    listed = page_list(linker, srcs, [_span(rels) for rels in pages], [f"{len(rels)} entries" for rels in pages])
     folders: dict[str, tuple[str, str]] = {}
     for src, rels in zip(srcs, pages):
         for rel in rels:
@@ -157,5 +153,4 @@ def _pages_html(data: SiteData, linker: Linker, paths: Paths, pages: list[list[s
                     for f, (src, rel) in folders.items())
     everything = linker.href(paths.pattern_list)
     by_name = f' Every pattern by name: <a href="{esc(everything)}">All patterns</a>.' if everything else ""
-    return (f'<div class="sima-comparison-pages"><p>{len(pages)} pages, in path order. Top folders: {jump}.{by_name}</p>'
-            f"<ol>{rows}</ol></div>")
+    return f'<div class="sima-comparison-pages"><p>In path order. Top folders: {jump}.{by_name}</p>{listed}</div>'

@@ -13,7 +13,7 @@ from collections import Counter
 from ..data import SiteData
 from ..html import Linker, esc, target_of
 from .common import block
-from .paging import chunks, page_bar, page_title
+from .paging import chunks, page_bar, page_list, page_title
 from .paths import Paths
 
 __all__ = ["MAP_FOLDERS", "MAP_PAIRS", "MAX_SIDE", "family", "kb_map_page", "map_chunks", "refmap_svg"]
@@ -183,7 +183,8 @@ def kb_map_page(data: SiteData, linker: Linker, paths: Paths, page: int = 1) -> 
     pages = map_chunks(data)
     srcs = [paths.refmap_page(n) for n in range(1, len(pages) + 1)]
     n_folders = sum(len(c) for c in pages)
-    bar = page_bar(linker, srcs, page, [f"{c[0][0]} \u2013 {c[-1][0]}" if c else "" for c in pages])
+    ranges = [f"{c[0][0]} \u2013 {c[-1][0]}" if c else "" for c in pages]
+    bar = page_bar(linker, srcs, page, ranges) + (page_list(linker, srcs, ranges) if page == 1 else "")
     parts = [f"# {page_title('Reference map', page, len(pages))}"]
     if page == 1:
         rels = data.published()
