@@ -12,7 +12,7 @@ from collections import Counter
 from ..data import SiteData
 from ..html import Linker, esc
 from .common import block, entry_link, field_value, natural, table
-from .paging import chunks, letter, letter_bar, letter_id, page_bar, page_list, page_title
+from .paging import chunks, memo, letter, letter_bar, letter_id, page_bar, page_list, page_title
 from .paths import Paths
 
 __all__ = ["KEYWORD_LINKS", "REFID_ROWS", "keyword_chunks", "keyword_index", "refid_chunks", "refid_index"]
@@ -23,8 +23,11 @@ KEYWORD_LINKS = 1000  # (keyword, entry) pairs per page, about 130 bytes each
 
 def refid_chunks(data: SiteData) -> list[list[tuple[str, str]]]:
     """The index's pages: (REF-ID, relpath) pairs in natural order, `REFID_ROWS` a page."""
-    owned = [(e.refid, rel) for rel, e in data.entries.items() if e.refid and rel not in data.excluded]
-    return chunks(sorted(owned, key=lambda x: (natural(x[0]), x[1])), REFID_ROWS)
+    def compute() -> list[list[tuple[str, str]]]:
+        owned = [(e.refid, rel) for rel, e in data.entries.items() if e.refid and rel not in data.excluded]
+        return chunks(sorted(owned, key=lambda x: (natural(x[0]), x[1])), REFID_ROWS)
+
+    return memo(data, ("refids", REFID_ROWS), compute)
 
 
 def refid_index(data: SiteData, linker: Linker, paths: Paths | None = None, page: int = 1) -> str:
@@ -60,6 +63,10 @@ def _refid_row(data: SiteData, linker: Linker, refid: str, rel: str) -> list[str
 
 def _keywords(data: SiteData) -> tuple[dict[str, Counter], dict[str, set[str]]]:
     """(spellings, entries) by normalized keyword (case and spaces folded)."""
+    return memo(data, "keywords", lambda: _collect_keywords(data))
+
+
+def _collect_keywords(data: SiteData) -> tuple[dict[str, Counter], dict[str, set[str]]]:
     spelled: dict[str, Counter] = {}
     where: dict[str, set[str]] = {}
     for rel in data.published():
@@ -72,9 +79,12 @@ def _keywords(data: SiteData) -> tuple[dict[str, Counter], dict[str, set[str]]]:
 
 def keyword_chunks(data: SiteData) -> list[list[tuple[str, str]]]:
     """The index's pages: (keyword, relpath) pairs by keyword then entry title, `KEYWORD_LINKS` a page."""
-    _, where = _keywords(data)
-    pairs = [(k, r) for k in sorted(where) for r in sorted(where[k], key=lambda r: (data.titles[r].lower(), r))]
-    return chunks(pairs, KEYWORD_LINKS)
+    def compute() -> list[list[tuple[str, str]]]:
+        _, where = _keywords(data)
+        pairs = [(k, r) for k in sorted(where) for r in sorted(where[k], key=lambda r: (data.titles[r].lower(), r))]
+        return chunks(pairs, KEYWORD_LINKS)
+
+    return memo(data, ("keyword-pages", KEYWORD_LINKS), compute)
 
 
 def keyword_index(data: SiteData, linker: Linker, paths: Paths | None = None, page: int = 1) -> str:

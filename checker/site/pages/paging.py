@@ -9,13 +9,23 @@ line per chunk, so the reader reaches any chunk from the first page in one click
 link to the page where each letter starts: at most 27 links (A-Z and `#`)."""
 from __future__ import annotations
 
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Hashable, Sequence, TypeVar
 
+from ..data import SiteData
 from ..html import Linker, esc
 
 T = TypeVar("T")
 
-__all__ = ["WINDOW", "chunks", "letter", "letter_bar", "letter_id", "page_bar", "page_list", "page_title", "weighted_chunks"]
+__all__ = ["WINDOW", "chunks", "memo", "letter", "letter_bar", "letter_id", "page_bar", "page_list", "page_title", "weighted_chunks"]
+
+
+def memo(data: SiteData, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per build: every page of a catalogue (and the registry counting them)
+    shares one layout instead of each re-sorting the whole KB (quadratic in a big KB). The KB
+    data is final once `prepare` returns, so the memo never goes stale."""
+    if key not in data.layouts:
+        data.layouts[key] = compute()
+    return data.layouts[key]
 
 
 def chunks(items: Sequence[T], size: int) -> list[list[T]]:

@@ -19,7 +19,7 @@ from ..data import SiteData
 from ..html import Linker, esc
 from .compare import anchor_id, comparison_page
 from .common import block, entry_link, field_value, table
-from .paging import chunks, letter, letter_bar, letter_id, page_bar, page_list, page_title, weighted_chunks
+from .paging import chunks, memo, letter, letter_bar, letter_id, page_bar, page_list, page_title, weighted_chunks
 from .paths import Paths
 
 __all__ = ["COMPARISON_BUDGET", "COMPARISON_ENTRIES", "PATTERN_ROWS", "comparison", "comparison_chunks",
@@ -44,13 +44,18 @@ def _weight(pset) -> int:
 
 def comparison_chunks(data: SiteData) -> list[list[str]]:
     """The comparison's pages: relpaths of the entries with patterns, in path order."""
-    rels = sorted(rel for rel, pset in data.patterns.items() if pset.patterns)
-    return weighted_chunks(rels, lambda rel: _weight(data.patterns[rel]), COMPARISON_BUDGET, COMPARISON_ENTRIES)
+    def compute() -> list[list[str]]:
+        rels = sorted(rel for rel, pset in data.patterns.items() if pset.patterns)
+        return weighted_chunks(rels, lambda rel: _weight(data.patterns[rel]), COMPARISON_BUDGET, COMPARISON_ENTRIES)
+
+    return memo(data, ("comparison", COMPARISON_BUDGET, COMPARISON_ENTRIES), compute)
 
 
 def comparison_srcs(data: SiteData, paths: Paths) -> dict[str, str]:
     """Source path of the comparison page that holds each entry's block, by relpath."""
-    return {rel: paths.comparison_page(n) for n, rels in enumerate(comparison_chunks(data), 1) for rel in rels}
+    pages = comparison_chunks(data)
+    return memo(data, ("comparison-srcs", paths, id(pages)),
+                lambda: {rel: paths.comparison_page(n) for n, rels in enumerate(pages, 1) for rel in rels})
 
 
 def comparison_src(data: SiteData, paths: Paths, rel: str) -> str | None:
@@ -61,9 +66,12 @@ def comparison_src(data: SiteData, paths: Paths, rel: str) -> str | None:
 
 def pattern_chunks(data: SiteData) -> list[list[tuple]]:
     """The pattern list's pages: (Pattern, relpath) pairs sorted by name, `PATTERN_ROWS` a page."""
-    flat = [(p, rel) for rel, pset in data.patterns.items() for p in pset.patterns]
-    flat.sort(key=lambda t: (t[0].name.casefold(), data.titles[t[1]].lower(), t[1], t[0].heading_line))
-    return chunks(flat, PATTERN_ROWS)
+    def compute() -> list[list[tuple]]:
+        flat = [(p, rel) for rel, pset in data.patterns.items() for p in pset.patterns]
+        flat.sort(key=lambda t: (t[0].name.casefold(), data.titles[t[1]].lower(), t[1], t[0].heading_line))
+        return chunks(flat, PATTERN_ROWS)
+
+    return memo(data, ("pattern-list", PATTERN_ROWS), compute)
 
 
 def pattern_list(

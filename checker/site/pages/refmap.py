@@ -13,7 +13,7 @@ from collections import Counter
 from ..data import SiteData
 from ..html import Linker, esc, target_of
 from .common import block
-from .paging import chunks, page_bar, page_list, page_title
+from .paging import chunks, memo, page_bar, page_list, page_title
 from .paths import Paths
 
 __all__ = ["MAP_FOLDERS", "MAP_PAIRS", "MAX_SIDE", "family", "kb_map_page", "map_chunks", "refmap_svg"]
@@ -164,6 +164,10 @@ MAP_PAIRS = 60  # (type, type) rows of the "References by type" table, the busie
 
 def map_chunks(data: SiteData) -> list[list[tuple[str, list[int]]]]:
     """The KB-wide map's pages of the folder table: (folder, [files, cites, cited by, broken])."""
+    return memo(data, ("map", MAP_FOLDERS), lambda: _folder_chunks(data))
+
+
+def _folder_chunks(data: SiteData) -> list[list[tuple[str, list[int]]]]:
     folders: dict[str, list[int]] = {}
     for r in data.published():
         folder = r.rsplit("/", 1)[0] if "/" in r else "(root)"
