@@ -214,3 +214,22 @@ def test_the_page_bar_has_a_fixed_size() -> None:
     assert bar(1, 1) == ""
     assert len(bar(5000, 2500)) < len(bar(50, 25)) + 200  # only the page numbers' digits add
     assert '<a href="../" title' not in bar(5000, 2500) and ">1</a>" in bar(5000, 2500) and ">5000</a>" in bar(5000, 2500)
+
+
+def test_paged_export_builds_strict_without_the_plugin(tmp_path, monkeypatch) -> None:
+    """`site --out` writes every page of the paged catalogues; a plain `mkdocs build --strict`
+    of the tree (explicit nav, first pages only) links them all."""
+    from checker.site.export import export
+    from checker.site.pages import indexes, patterns
+    from conftest import copy_project, mkdocs_build
+    from test_build import broken_links
+
+    for module, name, small in ((indexes, "REFID_ROWS", 2), (patterns, "COMPARISON_ENTRIES", 1)):
+        monkeypatch.setattr(module, name, small)
+    project = copy_project(tmp_path / "project")
+    export(project / "build", project=project, use_cache=False)
+    assert (project / "build" / "docs" / "catalog" / "patterns" / "2" / "index.md").is_file()
+    done = mkdocs_build(project / "build")
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages, broken = broken_links(project / "build" / "site")
+    assert "catalog/refids/3/index.html" in pages and not broken, "\n".join(broken[:30])
