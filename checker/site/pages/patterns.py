@@ -112,6 +112,8 @@ def pattern_list(
         heading = (f'<h2 id="{esc(letter_id("pl", l))}">{esc(l)}</h2>' if first.get(l) == page
                    else f"<h2>{esc(l)} <small>(continued)</small></h2>")
         parts.append(heading + table(head, rows, "sima-patterns"))
+    if not total:
+        parts.append(table(head, [], "sima-patterns"))
     return block(*parts)
 
 
