@@ -1,4 +1,8 @@
-""""Referenced by": for each page, the entries that cite it, with the line of context."""
+""""Referenced by": for each page, the entries that cite it, with the line of context.
+
+Bounded: an entry page lists at most `MAX_SOURCES` citing entries, `MAX_LINES` lines each; a
+page cited by more links to its "Cited by" pages (`pages.citedby`), which list every citing
+entry, `MAX_SOURCES` a page."""
 from __future__ import annotations
 
 import re
@@ -12,6 +16,8 @@ from .html import Linker, Resolved, esc, target_of
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _CONTEXT_MAX = 160
+MAX_SOURCES = 100  # citing entries listed on one page
+MAX_LINES = 5  # lines of context shown per citing entry
 
 
 @dataclass(frozen=True)
@@ -81,26 +87,42 @@ def _plain(md: str) -> str:
     return md.replace("**", "").replace("__", "").replace("`", "")
 
 
-def backlinks_html(items: list[Backlink], titles: Mapping[str, str], refids: Mapping[str, str], linker: Linker) -> str:
-    """The "Referenced by" list: citing entries (linked) with their lines of context."""
+def citing_sources(items: list[Backlink], titles: Mapping[str, str], linker: Linker) -> list[tuple[str, list[Backlink]]]:
+    """(source, its backlinks) of the published citing pages, by title."""
     groups: dict[str, list[Backlink]] = {}
     for b in items:
         if linker.published(b.source):
             groups.setdefault(b.source, []).append(b)
+    return sorted(groups.items(), key=lambda kv: (titles.get(kv[0], kv[0]).lower(), kv[0]))
+
+
+def backlinks_html(
+    items: list[Backlink], titles: Mapping[str, str], refids: Mapping[str, str], linker: Linker,
+    more_href: str | None = None, start: int = 0,
+) -> str:
+    """The "Referenced by" list: citing entries (linked) with their lines of context, the
+    `MAX_SOURCES` from `start` on; past them, a line counting the rest (linked to `more_href`)."""
+    groups = citing_sources(items, titles, linker)
     if not groups:
         return '<p class="sima-backlinks sima-backlinks--none" data-search-exclude>No other entry cites this page yet.</p>'
     rows = []
-    for source in sorted(groups, key=lambda s: titles.get(s, s).lower()):
+    for source, found in groups[start : start + MAX_SOURCES]:
         refid = refids.get(source)
         tag = f' <code class="sima-refid">{esc(refid)}</code>' if refid else ""
         lines = "".join(
             f'<li>{_where(b, linker)} <q>{esc(b.before)}<mark>{esc(b.hit)}</mark>{esc(b.after)}</q></li>'
-            for b in groups[source]
+            for b in found[:MAX_LINES]
         )
+        if len(found) > MAX_LINES:
+            lines += f"<li>and {len(found) - MAX_LINES} more lines</li>"
         rows.append(
             f'<li><a class="sima-backlink__source" href="{esc(linker.href(source))}">{esc(titles.get(source, source))}</a>'
             f"{tag}<ul>{lines}</ul></li>"
         )
+    rest = len(groups) - start - MAX_SOURCES
+    if rest > 0:
+        text = f"and {rest} more citing {'entry' if rest == 1 else 'entries'}"
+        rows.append(f'<li><a href="{esc(more_href)}">{text}</a></li>' if more_href else f"<li>{text}</li>")
     return '<div class="sima-backlinks-box" data-search-exclude><ul class="sima-backlinks">' + "".join(rows) + "</ul></div>"  # no nested div: Material's search skips by tag name
 
 

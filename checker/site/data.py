@@ -28,6 +28,7 @@ class SiteData:
     excluded: dict[str, list[Finding]] = field(default_factory=dict)  # relpath -> its errors
     patterns: dict[str, object] = field(default_factory=dict)  # relpath -> PatternSet (two or more patterns)
     mode: str = "fail"
+    layouts: dict = field(default_factory=dict, repr=False, compare=False)  # page builders' memo (`pages.paging.memo`)
 
     @cached_property
     def refids(self) -> dict[str, str]:

@@ -15,8 +15,7 @@ from checker.kb.index import KnowledgeBase
 from checker.site import patterns
 from checker.site.data import SiteData, prepare
 from checker.site.html import Linker, directory_url
-from checker.site.pages import Paths
-from checker.rules import RULES
+from checker.site.pages import Paths, generated_pages
 from helpers import REPO, parse
 
 SEED_REL = "aws/general/AWS-General-ProcessingPatterns_AWS-LESS-01.md"
@@ -37,9 +36,9 @@ def make_site(files: dict[str, str | bytes], mode: str = "fail", **config) -> Si
 
 
 def urls_of(data: SiteData, paths: Paths = PATHS) -> dict[str, str]:
-    """Site URLs of the published pages and the generated ones (`use_directory_urls`)."""
-    generated = [paths.home, paths.refids, paths.keywords, paths.compliance, paths.comparison,
-                 paths.pattern_list, paths.refmap, paths.rules] + [paths.rule(r.code) for r in RULES]
+    """Site URLs of the published pages and the generated ones (`use_directory_urls`), the
+    latter from the registry, as the plugin derives them."""
+    generated = [page.src for page in generated_pages(data, paths)]
     return {src: directory_url(src) for src in data.published() + generated}
 
 

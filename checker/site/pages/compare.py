@@ -198,27 +198,38 @@ def pattern_index_html(items: list[tuple[Entry, PatternSet, str]], grammar=None)
     ])
 
 
-def comparison_page(items: list[tuple[Entry, PatternSet, str]], title: str = "Pattern comparison", grammar=None) -> str:
+def comparison_page(
+    items: list[tuple[Entry, PatternSet, str]], title: str = "Pattern comparison", grammar=None, *,
+    totals: tuple[int, int, int] | None = None, bars: str = "", pages: str = "", list_title: str = "All patterns",
+) -> str:
     """The page body (Markdown with raw HTML blocks): intro, pattern list, one block per entry.
 
-    Entries without patterns are left out; the rest are ordered by path."""
+    Entries without patterns are left out; the rest are ordered by path. A page of a paged
+    comparison (`patterns.comparison`) passes the KB's `totals` (patterns, entries, trees) for
+    the intro, `bars` (its letter and page bars, HTML), `pages` (the first page's list of
+    pages, HTML) and a `list_title` for the list of the patterns it holds."""
     kept = sorted((t for t in items if t[1].patterns), key=lambda t: t[0].relpath)
-    n_patterns = sum(len(ps.patterns) for _, ps, _ in kept)
-    n_trees = sum(1 for _, ps, _ in kept if ps.tree is not None)
+    n_patterns, n_entries, n_trees = totals or (
+        sum(len(ps.patterns) for _, ps, _ in kept), len(kept), sum(1 for _, ps, _ in kept if ps.tree is not None))
     out = [f"# {title}", ""]
-    if not kept:
+    if not n_entries:
         out += ["No entry of this knowledge base describes two or more patterns "
                 "(`### Pattern 1: Name (Qualifier)` headings).", ""]
         return "\n".join(out)
     out += [
-        f"{n_patterns} patterns from {len(kept)} {'entry' if len(kept) == 1 else 'entries'}, "
+        f"{n_patterns} patterns from {n_entries} {'entry' if n_entries == 1 else 'entries'}, "
         "compared side by side. Rows are the "
         "labelled blocks of each pattern section (`**Characteristics:**`, `**When to Use:**`, "
         "`**Advantages:**`...); every cell links back to its section. "
         f"{n_trees} {'entry has' if n_trees == 1 else 'entries have'} a decision tree you can "
         "answer step by step.",
         "",
-        "## All patterns",
+    ]
+    for html in (bars, pages):
+        if html:
+            out += [html, ""]
+    out += [
+        f"## {list_title}",
         "",
         pattern_index_html(kept, grammar),
         "",

@@ -11,6 +11,7 @@ from ..html import Linker, md_text
 from ..html import links
 from ..html.links import code_lines
 from ..render import github_compat, title_source_lines
+from .citedby import more_href
 from .common import Slots, rule_href
 from .compare import comparison_table, selector_html
 from .paths import Paths
@@ -57,7 +58,7 @@ def entry_page(
     figure = refmap_svg(rel, data, linker)
     if figure:
         out += ["", "## Reference map", "", hold(figure)]
-    refs = backlinks_html(data.backlinks.get(rel, []), data.titles, data.refids, linker)
+    refs = backlinks_html(data.backlinks.get(rel, []), data.titles, data.refids, linker, more_href(data, linker, paths, rel))
     out += ["", "## Referenced by", "", hold(refs), ""]
     return "\n".join(out)
 

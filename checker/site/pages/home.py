@@ -10,12 +10,19 @@ from .common import block, entry_link, field_value, table
 from .paths import Paths
 
 
+MAX_VALUES = 20  # rows of a count table; the rarer values are summed in one row, so the page stays bounded
+
+
 def _countertable(title: str, counts: Counter, total: int) -> str:
     rows = []
-    for value, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower())):
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+    rest = ranked[MAX_VALUES:]
+    for value, count in ranked[:MAX_VALUES]:
         pct = round(100 * count / total) if total else 0
         bar = f'<span class="sima-bar" style="width:{pct}%"></span>'
         rows.append([esc(value or "(none)"), f'<span class="sima-count">{count}</span>{bar}'])
+    if rest:
+        rows.append([f"{len(rest)} other values", f'<span class="sima-count">{sum(c for _, c in rest)}</span>'])
     return table([esc(title), "Entries"], rows, "sima-counts")
 
 

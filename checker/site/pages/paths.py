@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Paths:
-    """Source paths of the generated pages (all under `base`, except the home page)."""
+    """Source paths of the generated pages (all under `base`, except the home page). A paged
+    catalogue's first page keeps the family's path (`patterns.md`); page n >= 2 goes in a
+    folder of that name (`patterns/2.md`, URL `catalog/patterns/2/`)."""
 
     base: str = "catalog"
     home: str = "index.md"
@@ -49,3 +51,33 @@ class Paths:
     def rule(self, code: str) -> str:
         """The page of one rule."""
         return f"{self.base}/rules/{code}.md"
+
+    def page(self, first: str, n: int) -> str:
+        """Page `n` (1-based) of the catalogue whose first page is `first`."""
+        return first if n <= 1 else f"{first[:-3]}/{n}.md"
+
+    def comparison_page(self, n: int) -> str:
+        """Page `n` of the pattern comparison."""
+        return self.page(self.comparison, n)
+
+    def pattern_list_page(self, n: int) -> str:
+        """Page `n` of the list of all patterns."""
+        return self.page(self.pattern_list, n)
+
+    def refids_page(self, n: int) -> str:
+        """Page `n` of the REF-ID index."""
+        return self.page(self.refids, n)
+
+    def keywords_page(self, n: int) -> str:
+        """Page `n` of the keyword index."""
+        return self.page(self.keywords, n)
+
+    def refmap_page(self, n: int) -> str:
+        """Page `n` of the KB-wide reference map (its folder table)."""
+        return self.page(self.refmap, n)
+
+    def cited_by(self, rel: str, n: int = 1) -> str:
+        """Page `n` of the entries citing the KB file `rel` (`pages.citedby`): the page number
+        is in the folder (`cited-by-2/<relpath>`), so no KB path can make two pages collide."""
+        stem = rel[:-3] if rel.lower().endswith(".md") else rel
+        return f"{self.base}/cited-by/{stem}.md" if n <= 1 else f"{self.base}/cited-by-{n}/{stem}.md"

@@ -13,9 +13,10 @@ from collections import Counter
 from ..data import SiteData
 from ..html import Linker, esc, target_of
 from .common import block
+from .paging import chunks, memo, page_bar, page_list, page_title
 from .paths import Paths
 
-__all__ = ["MAX_SIDE", "family", "kb_map_page", "refmap_svg"]
+__all__ = ["MAP_FOLDERS", "MAP_PAIRS", "MAX_SIDE", "family", "kb_map_page", "map_chunks", "refmap_svg"]
 
 MAX_SIDE = 8  # nodes drawn per side; the rest are counted ("and N more")
 MAX_BROKEN = 4
@@ -157,15 +158,18 @@ def refmap_svg(rel: str, data: SiteData, linker: Linker, more_href: str = "#refe
     ])
 
 
-def kb_map_page(data: SiteData, linker: Linker, paths: Paths) -> str:
-    """KB-wide overview: citations between types (one SVG node per type, never per entry) and
-    a table per folder."""
-    rels = data.published()
-    fam_of = {r: family(data.entries[r].refid) for r in rels}
-    size = Counter(fam_of.values())
-    links: Counter = Counter()
+MAP_FOLDERS = 300  # folder rows on one page of the KB-wide map
+MAP_PAIRS = 60  # (type, type) rows of the "References by type" table, the busiest first
+
+
+def map_chunks(data: SiteData) -> list[list[tuple[str, list[int]]]]:
+    """The KB-wide map's pages of the folder table: (folder, [files, cites, cited by, broken])."""
+    return memo(data, ("map", MAP_FOLDERS), lambda: _folder_chunks(data))
+
+
+def _folder_chunks(data: SiteData) -> list[list[tuple[str, list[int]]]]:
     folders: dict[str, list[int]] = {}
-    for r in rels:
+    for r in data.published():
         folder = r.rsplit("/", 1)[0] if "/" in r else "(root)"
         row = folders.setdefault(folder, [0, 0, 0, 0])
         row[0] += 1
@@ -173,26 +177,48 @@ def kb_map_page(data: SiteData, linker: Linker, paths: Paths) -> str:
         row[1] += sum(n for _, n in cited)
         row[2] += sum(n for _, n in citing)
         row[3] += len(broken)
-        for t, n in cited:
-            if t in fam_of:
-                links[(fam_of[r], fam_of[t])] += n
-    fams = sorted(size, key=lambda f: (-size[f], f))
-    parts = ["# Reference map", f'<p class="sima-lead">{len(rels)} published files in {len(fams)} types and '
-             f'{len(folders)} folders. Each entry page shows its own map (what it cites, what cites it); '
-             f'this page sums the references by type and by folder.</p>']
-    if fams:
-        parts.append(_type_svg(fams, size, links, linker, paths))
-        rows = "".join(
-            f"<tr><td>{esc(a)}</td><td>{esc(b)}</td><td>{n}</td></tr>"
-            for (a, b), n in sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
-        parts += ["## References by type", '<div class="sima-table"><table><thead><tr><th>From</th><th>To</th>'
-                  f"<th>References</th></tr></thead><tbody>{rows}</tbody></table></div>" if rows else "<p>No references.</p>"]
+    return chunks(sorted(folders.items()), MAP_FOLDERS)
+
+
+def kb_map_page(data: SiteData, linker: Linker, paths: Paths, page: int = 1) -> str:
+    """KB-wide overview: citations between types (one SVG node per type, never per entry, the
+    table capped at the `MAP_PAIRS` busiest pairs) and the folders' table, `MAP_FOLDERS` folders
+    a page (page 1, `catalog/map.md`, holds the picture)."""
+    pages = map_chunks(data)
+    srcs = [paths.refmap_page(n) for n in range(1, len(pages) + 1)]
+    n_folders = sum(len(c) for c in pages)
+    ranges = [f"{c[0][0]} \u2013 {c[-1][0]}" if c else "" for c in pages]
+    bar = page_bar(linker, srcs, page, ranges) + (page_list(linker, srcs, ranges) if page == 1 else "")
+    parts = [f"# {page_title('Reference map', page, len(pages))}"]
+    if page == 1:
+        rels = data.published()
+        fam_of = {r: family(data.entries[r].refid) for r in rels}
+        size = Counter(fam_of.values())
+        links: Counter = Counter()
+        for r in rels:
+            for t, n in neighbours(r, data)[0]:
+                if t in fam_of:
+                    links[(fam_of[r], fam_of[t])] += n
+        fams = sorted(size, key=lambda f: (-size[f], f))
+        parts.append(f'<p class="sima-lead">{len(rels)} published files in {len(fams)} types and '
+                     f'{n_folders} folders. Each entry page shows its own map (what it cites, what cites it); '
+                     f'this page sums the references by type and by folder.</p>')
+        if fams:
+            parts.append(_type_svg(fams, size, links, linker, paths))
+            busiest = sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))
+            rows = "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td><td>{n}</td></tr>" for (a, b), n in busiest[:MAP_PAIRS])
+            if len(busiest) > MAP_PAIRS:
+                rest = busiest[MAP_PAIRS:]
+                rows += f"<tr><td colspan=\"2\">{len(rest)} more pairs</td><td>{sum(n for _, n in rest)}</td></tr>"
+            parts += ["## References by type", '<div class="sima-table"><table><thead><tr><th>From</th><th>To</th>'
+                      f"<th>References</th></tr></thead><tbody>{rows}</tbody></table></div>" if rows else "<p>No references.</p>"]
+    else:
+        parts.append(f'<p class="sima-lead">{n_folders} folders; the picture is on the first page.</p>')
     frows = "".join(
         f"<tr><td><code>{esc(f)}</code></td><td>{v[0]}</td><td>{v[1]}</td><td>{v[2]}</td><td>{v[3]}</td></tr>"
-        for f, v in sorted(folders.items())
+        for f, v in (pages[page - 1] if 0 < page <= len(pages) else [])
     )
-    parts += ["## By folder", '<div class="sima-table"><table><thead><tr><th>Folder</th><th>Files</th><th>Cites</th>'
+    parts += ["## By folder", bar, '<div class="sima-table"><table><thead><tr><th>Folder</th><th>Files</th><th>Cites</th>'
               f"<th>Cited by</th><th>Broken</th></tr></thead><tbody>{frows}</tbody></table></div>"]
     return block(*parts)
 

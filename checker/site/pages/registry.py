@@ -9,12 +9,13 @@ from ...rules import RULES
 from ..data import SiteData
 from ..html import Linker
 from .compare import anchor_id
+from .citedby import cited_by_count, cited_by_page
 from .compliance import compliance_page
 from .home import home_page
-from .indexes import keyword_index, refid_index
+from .indexes import keyword_chunks, keyword_index, refid_chunks, refid_index
 from .paths import Paths
-from .refmap import kb_map_page
-from .patterns import comparison, pattern_list
+from .refmap import kb_map_page, map_chunks
+from .patterns import comparison, comparison_chunks, pattern_chunks, pattern_list
 from .rules import rule_page, rules_index
 
 NavItem = dict  # {title: src} or {group: [items]}
@@ -24,13 +25,14 @@ NavItem = dict  # {title: src} or {group: [items]}
 class GeneratedPage:
     """One generated page: its source path, nav title, builder (Linker -> Markdown), whether
     search indexes it, and its nav group (`""`: top level; `"A/B"`: nested; a page titled like
-    its group is the group's index page)."""
+    its group is the group's index page; None: not in the navigation, as the pages after the
+    first of a paged catalogue, which their first page links)."""
 
     src: str
     title: str
     build: Callable[[Linker], str]
     searchable: bool
-    nav: str = ""
+    nav: str | None = ""
     meta: dict = field(default_factory=dict)  # page meta the theme reads (Material: `hide`)
 
 
@@ -53,12 +55,12 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
     """Every generated page of the site, in navigation order."""
     d, p = data, paths
     cat = "Catalogue"
+    wide = {"hide": ["toc", "navigation"]}  # Material: the wide tables take the page's full width
     pages = [
         GeneratedPage(p.home, "Home", lambda ln: home_page(d, ln, p, site_name), True),
-        GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln), False, cat),
-        GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln), False, cat),
-        GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln), False, cat,
-                      {"hide": ["toc", "navigation"]}),  # Material: the wide tables take the page's full width
+        GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln, p), False, cat),
+        GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln, p), False, cat),
+        GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln, paths=p), False, cat, wide),
         GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat),
         GeneratedPage(p.compliance, "Compliance", lambda ln: compliance_page(d, ln, p), False, cat,
                       {"hide": ["toc"]}),
@@ -69,6 +71,24 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
         GeneratedPage(p.rule(r.code), f"{r.code} {r.name}", lambda ln, r=r: rule_page(r, d, ln, p), True, f"{cat}/Rules")
         for r in RULES
     ]
+    # The pages after the first of each paged catalogue: out of the nav, linked by their first page.
+    more = (
+        (p.refids_page, "REF-ID index", len(refid_chunks(d)), lambda n: lambda ln: refid_index(d, ln, p, n), {}),
+        (p.keywords_page, "Keyword index", len(keyword_chunks(d)), lambda n: lambda ln: keyword_index(d, ln, p, n), {}),
+        (p.comparison_page, "Pattern comparison", len(comparison_chunks(d)),
+         lambda n: lambda ln: comparison(d, ln, page=n, paths=p), wide),
+        (p.pattern_list_page, "All patterns", len(pattern_chunks(d)),
+         lambda n: lambda ln: pattern_list(d, ln, p, anchor_id, n), {}),
+        (p.refmap_page, "Reference map", len(map_chunks(d)), lambda n: lambda ln: kb_map_page(d, ln, p, n), {}),
+    )
+    for src, title, count, builder, meta in more:
+        pages += [GeneratedPage(src(n), f"{title}, page {n}", builder(n), False, None, dict(meta)) for n in range(2, count + 1)]
+    for rel in d.published():  # the entries cited by more than their page lists
+        pages += [
+            GeneratedPage(p.cited_by(rel, n), f"Cited by {d.titles.get(rel, rel)}, page {n}",
+                          lambda ln, rel=rel, n=n: cited_by_page(d, ln, p, rel, n), False, None)
+            for n in range(1, cited_by_count(d, rel) + 1)
+        ]
     return tuple(pages)
 
 
@@ -76,6 +96,8 @@ def generated_nav(pages: tuple[GeneratedPage, ...]) -> list[NavItem]:
     """MkDocs `nav` items of the generated pages, grouped as their `nav` says."""
     top: list = []
     for page in pages:
+        if page.nav is None:
+            continue
         items = top
         groups = page.nav.split("/") if page.nav else []
         for name in groups:
