@@ -16,6 +16,7 @@ from checker.site import patterns
 from checker.site.data import SiteData, prepare
 from checker.site.html import Linker, directory_url
 from checker.site.pages import Paths
+from checker.site.pages.compliance import Dashboard
 from checker.rules import RULES
 from helpers import REPO, parse
 
@@ -40,7 +41,9 @@ def urls_of(data: SiteData, paths: Paths = PATHS) -> dict[str, str]:
     """Site URLs of the published pages and the generated ones (`use_directory_urls`)."""
     generated = [paths.home, paths.refids, paths.keywords, paths.compliance, paths.comparison,
                  paths.pattern_list, paths.refmap, paths.rules] + [paths.rule(r.code) for r in RULES]
-    return {src: directory_url(src) for src in data.published() + generated}
+    generated += [paths.compliance_page(n) for n in range(2, Dashboard(data, paths).page_count + 1)]
+    urls = {src: directory_url(src) for src in data.published() + generated}
+    return {**urls, paths.compliance_data: paths.compliance_data}  # a data file keeps its path
 
 
 def linker(data: SiteData, page: str) -> Linker:

@@ -9,7 +9,7 @@ from ...rules import RULES
 from ..data import SiteData
 from ..html import Linker
 from .compare import anchor_id
-from .compliance import compliance_page
+from .compliance import Dashboard
 from .home import home_page
 from .indexes import keyword_index, refid_index
 from .paths import Paths
@@ -24,13 +24,13 @@ NavItem = dict  # {title: src} or {group: [items]}
 class GeneratedPage:
     """One generated page: its source path, nav title, builder (Linker -> Markdown), whether
     search indexes it, and its nav group (`""`: top level; `"A/B"`: nested; a page titled like
-    its group is the group's index page)."""
+    its group is the group's index page; None: not in the nav, reached by links only)."""
 
     src: str
     title: str
     build: Callable[[Linker], str]
     searchable: bool
-    nav: str = ""
+    nav: str | None = ""
     meta: dict = field(default_factory=dict)  # page meta the theme reads (Material: `hide`)
 
 
@@ -46,13 +46,17 @@ class DataFile:
 
 def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
     """Every generated data file of the site."""
-    return ()
+    dash = Dashboard(data, paths)
+    return (
+        DataFile(paths.compliance_data, dash.json),  # the dashboard's rows, for assets/dashboard.js
+    )
 
 
 def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowledge base") -> tuple[GeneratedPage, ...]:
     """Every generated page of the site, in navigation order."""
     d, p = data, paths
     cat = "Catalogue"
+    dash = Dashboard(d, p)
     pages = [
         GeneratedPage(p.home, "Home", lambda ln: home_page(d, ln, p, site_name), True),
         GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln), False, cat),
@@ -60,14 +64,18 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
         GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln), False, cat,
                       {"hide": ["toc", "navigation"]}),  # Material: the wide tables take the page's full width
         GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat),
-        GeneratedPage(p.compliance, "Compliance", lambda ln: compliance_page(d, ln, p), False, cat,
-                      {"hide": ["toc"]}),
+        GeneratedPage(p.compliance, "Compliance", dash.first_page, False, cat, {"hide": ["toc"]}),
         GeneratedPage(p.refmap, "Reference map", lambda ln: kb_map_page(d, ln, p), False, cat),
         GeneratedPage(p.rules, "Rules", lambda ln: rules_index(d, ln, p), False, f"{cat}/Rules"),
     ]
     pages += [
         GeneratedPage(p.rule(r.code), f"{r.code} {r.name}", lambda ln, r=r: rule_page(r, d, ln, p), True, f"{cat}/Rules")
         for r in RULES
+    ]
+    pages += [  # the dashboard's file table beyond its first page: out of the nav, linked by its pager
+        GeneratedPage(p.compliance_page(n), f"Compliance, page {n}", lambda ln, n=n: dash.page(n, ln), False, None,
+                      {"hide": ["toc"]})
+        for n in range(2, dash.page_count + 1)
     ]
     return tuple(pages)
 
@@ -76,6 +84,8 @@ def generated_nav(pages: tuple[GeneratedPage, ...]) -> list[NavItem]:
     """MkDocs `nav` items of the generated pages, grouped as their `nav` says."""
     top: list = []
     for page in pages:
+        if page.nav is None:
+            continue
         items = top
         groups = page.nav.split("/") if page.nav else []
         for name in groups:
