@@ -132,6 +132,11 @@ def test_dashboard_filters_sorts_and_keeps_its_state_in_the_url(served_dash: str
             rows = _rows(page)
             assert len(rows) == len(want["SIMA402"]) and all("SIMA402" in r for r in rows)
 
+            # a per-folder count sets an anchored path filter
+            page.locator(".sima-dash__by a.sima-dash__count[data-q='^lessons/']").click()
+            rows = page.locator(".sima-dash__live tbody tr code.sima-path").all_inner_texts()
+            assert box.input_value() == "^lessons/" and len(rows) == N // 5 and all(r.startswith("lessons/") for r in rows)
+
             # a ?q= URL reproduces a filter: a rule within a folder
             page.goto(served_dash + DASH + "?q=SIMA103%20%5Elessons/")
             page.wait_for_function("document.querySelector('.sima-dash__status').textContent.indexOf('match') > 0")

@@ -149,3 +149,10 @@ def test_dashboard_and_rule_pages_stay_small_as_the_kb_grows() -> None:
     small, large = _largest(500), _largest(1000)
     assert large < MB
     assert large <= small * 1.02, (small, large)  # only the pager's page numbers grow
+
+
+def test_a_folder_with_spaces_gets_a_quoted_filter_word() -> None:
+    name = "my notes/Note_AWS-LESS-01.md"
+    data = make_site({name: clean_entry(name, "AWS-LESS-01")})
+    md = _pages(data)[PATHS.compliance]
+    assert 'data-q="^&quot;my notes/&quot;"' in md

@@ -42,8 +42,10 @@
   }
 
   function parseQuery(text) {
-    // words, all of which must match; each a test on a row
-    return String(text || "").toLowerCase().split(/\s+/).filter(Boolean).map(function (word) {
+    // words, all of which must match; each a test on a row.
+    // a word may be quoted to hold spaces: ^"my folder/"
+    var words = String(text || "").toLowerCase().match(/\^?"[^"]*"|\S+/g) || [];
+    return words.map(function (word) { return word.replace(/"/g, ""); }).filter(Boolean).map(function (word) {
       if (/^sima\d+$/.test(word)) {
         return function (row) {
           return row[7].some(function (r) { return String(r[0]).toLowerCase().indexOf(word) === 0; });

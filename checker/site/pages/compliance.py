@@ -24,7 +24,7 @@ from __future__ import annotations
 from ..data import SiteData
 from ..html import Linker, esc, inline
 from .common import block, entry_link, rule_ref
-from .dashrows import SEVERITIES, Row, dashboard_rows, folder_counts, rule_counts, rows_json
+from .dashrows import ROOT_FOLDER, SEVERITIES, Row, dashboard_rows, folder_counts, rule_counts, rows_json
 from .paths import Paths
 
 PAGE_SIZE = 100  # rows per static page of the file table
@@ -140,7 +140,7 @@ def compliance_page(data: SiteData, linker: Linker, paths: Paths, dash: Dashboar
         'placeholder="SIMA202, error, a path\u2026"> <button type="button" class="sima-dash__clear">Clear</button> '
         '<span class="sima-dash__status" role="status" aria-live="polite"></span>'
         '<p class="sima-dash__help">Every word must match: a rule code, a severity (error, warning, info), '
-        "a kind, or part of a path or title; <code>^</code> anchors a path at its start.</p></div>"
+        "a kind, or part of a path or title; <code>^</code> anchors a path at its start; quotes keep spaces in a word.</p></div>"
     )
     first = (
         f'<p class="sima-dash__range">Files 1\u2013{min(PAGE_SIZE, n)} of {n}, in path order.</p>'
@@ -198,7 +198,8 @@ def _by_folder(dash: Dashboard, linker: Linker) -> str:
     rows = []
     for fc in folders[:FOLDERS_MAX]:
         href = esc(dash.row_href(fc.first, linker))
-        q = f' data-q="^{esc(fc.folder)}/"' if fc.folder != "(root)" else ""
+        word = f'"{fc.folder}/"' if any(ch.isspace() for ch in fc.folder) else f"{fc.folder}/"  # the script splits on spaces
+        q = f' data-q="^{esc(word)}"' if fc.folder != ROOT_FOLDER else ""
         nums = "".join(f'<td><span class="sima-n sima-n--{k}">{v}</span></td>' if v else "<td></td>" for k, v in zip(SEVERITIES, fc.counts))
         rows.append(f'<tr><td><a href="{href}"{q}><code>{esc(fc.folder)}</code></a></td>'
                     f'<td><a class="sima-dash__count" href="{href}"{q}>{fc.files}</a></td>{nums}</tr>')
