@@ -15,7 +15,7 @@ from checker.kb.index import KnowledgeBase
 from checker.site import patterns
 from checker.site.data import SiteData, prepare
 from checker.site.html import Linker, directory_url
-from checker.site.pages import Paths, generated_pages
+from checker.site.pages import Paths, generated_data, generated_pages
 from helpers import REPO, parse
 
 SEED_REL = "aws/general/AWS-General-ProcessingPatterns_AWS-LESS-01.md"
@@ -37,9 +37,10 @@ def make_site(files: dict[str, str | bytes], mode: str = "fail", **config) -> Si
 
 def urls_of(data: SiteData, paths: Paths = PATHS) -> dict[str, str]:
     """Site URLs of the published pages and the generated ones (`use_directory_urls`), the
-    latter from the registry, as the plugin derives them."""
+    latter from the registry, as the plugin derives them; a data file keeps its path."""
     generated = [page.src for page in generated_pages(data, paths)]
-    return {src: directory_url(src) for src in data.published() + generated}
+    urls = {src: directory_url(src) for src in data.published() + generated}
+    return {**urls, **{d.src: d.src for d in generated_data(data, paths)}}
 
 
 def linker(data: SiteData, page: str) -> Linker:

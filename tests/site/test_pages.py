@@ -122,7 +122,8 @@ def test_compliance_dashboard_lists_findings_by_severity_and_rule(repo_site) -> 
     md = pages.compliance_page(repo_site, linker(repo_site, PATHS.compliance), PATHS)
     assert md.count("<tr>") >= 6
     assert 'href="../rules/SIMA504/">SIMA504 \u00d710</a>' in md
-    assert "## Findings by rule" in md and "## Not published" not in md
+    assert '<h2 id="by-rule">By rule</h2>' in md and '<h2 id="by-folder">By folder</h2>' in md
+    assert "## Not published" not in md
 
 
 def test_exclude_mode_drops_error_entries_and_lists_them() -> None:

@@ -28,6 +28,15 @@ class Paths:
         """Compliance dashboard."""
         return f"{self.base}/compliance.md"
 
+    def compliance_page(self, n: int) -> str:
+        """Page `n` (from 1) of the dashboard's file table; page 1 is the dashboard itself."""
+        return self.compliance if n <= 1 else f"{self.base}/compliance/{n}.md"
+
+    @property
+    def compliance_data(self) -> str:
+        """The dashboard's rows as JSON, beside its paged pages (`assets/dashboard.js` loads it)."""
+        return f"{self.base}/compliance/files.json"
+
     @property
     def comparison(self) -> str:
         """Pattern comparison."""

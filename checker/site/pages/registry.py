@@ -10,7 +10,7 @@ from ..data import SiteData
 from ..html import Linker
 from .compare import anchor_id
 from .citedby import cited_by_count, cited_by_page
-from .compliance import compliance_page
+from .compliance import Dashboard
 from .home import home_page
 from .indexes import keyword_chunks, keyword_index, refid_chunks, refid_index
 from .paths import Paths
@@ -48,7 +48,10 @@ class DataFile:
 
 def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
     """Every generated data file of the site."""
-    return ()
+    dash = Dashboard(data, paths)
+    return (
+        DataFile(paths.compliance_data, dash.json),  # the dashboard's rows, for assets/dashboard.js
+    )
 
 
 def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowledge base") -> tuple[GeneratedPage, ...]:
@@ -56,14 +59,14 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
     d, p = data, paths
     cat = "Catalogue"
     wide = {"hide": ["toc", "navigation"]}  # Material: the wide tables take the page's full width
+    dash = Dashboard(d, p)
     pages = [
         GeneratedPage(p.home, "Home", lambda ln: home_page(d, ln, p, site_name), True),
         GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln, p), False, cat),
         GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln, p), False, cat),
         GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln, paths=p), False, cat, wide),
         GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat),
-        GeneratedPage(p.compliance, "Compliance", lambda ln: compliance_page(d, ln, p), False, cat,
-                      {"hide": ["toc"]}),
+        GeneratedPage(p.compliance, "Compliance", dash.first_page, False, cat, {"hide": ["toc"]}),
         GeneratedPage(p.refmap, "Reference map", lambda ln: kb_map_page(d, ln, p), False, cat),
         GeneratedPage(p.rules, "Rules", lambda ln: rules_index(d, ln, p), False, f"{cat}/Rules"),
     ]
@@ -89,6 +92,11 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
                           lambda ln, rel=rel, n=n: cited_by_page(d, ln, p, rel, n), False, None)
             for n in range(1, cited_by_count(d, rel) + 1)
         ]
+    pages += [  # the dashboard's file table beyond its first page: out of the nav, linked by its pager
+        GeneratedPage(p.compliance_page(n), f"Compliance, page {n}", lambda ln, n=n: dash.page(n, ln), False, None,
+                      {"hide": ["toc"]})
+        for n in range(2, dash.page_count + 1)
+    ]
     return tuple(pages)
 
 
