@@ -9,6 +9,7 @@ from ..html import Linker, esc
 from .compare import comparison_page
 from .common import block, entry_link, field_value, table
 from .paths import Paths
+from .picker import with_picker
 
 
 def pattern_list(data: SiteData, linker: Linker, paths: Paths, anchor_of: Callable[[Entry], str] | None = None) -> str:
@@ -39,5 +40,5 @@ def comparison(data: SiteData, linker: Linker, build: Callable[[list], str] | No
     if build is None:
         build = lambda items: comparison_page(items, grammar=data.kb.grammar)  # noqa: E731
     items = [(data.entry(rel), data.patterns[rel], linker.href(rel) or "") for rel in sorted(data.patterns)]
-    body = build(items)
+    body = with_picker(build(items), linker)  # the picker (pages/picker.py) after the title
     return body if body.lstrip().startswith("# ") else block("# Pattern comparison", body)

@@ -15,6 +15,7 @@ from .indexes import keyword_index, refid_index
 from .paths import Paths
 from .refmap import kb_map_page
 from .patterns import comparison, pattern_list
+from .picker import picker_data
 from .rules import rule_page, rules_index
 
 NavItem = dict  # {title: src} or {group: [items]}
@@ -45,8 +46,8 @@ class DataFile:
 
 
 def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
-    """Every generated data file of the site."""
-    return ()
+    """Every generated data file of the site: the pattern picker's index and chunks."""
+    return tuple(DataFile(src, build) for src, build in picker_data(data, paths.comparison).items())
 
 
 def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowledge base") -> tuple[GeneratedPage, ...]:
