@@ -267,6 +267,8 @@ def test_clamp_and_column_chooser_with_five_patterns(served_five: str) -> None:
         toggle = cell.locator(".sima-clamp-toggle")
         box = cell.locator(".sima-cell")
         size = lambda: box.evaluate("e => [e.clientHeight, e.scrollHeight]")  # noqa: E731
+        toggle.scroll_into_view_if_needed()
+        _shot(page, "compare-five-clamped-1440")
         shown, full = size()
         assert shown < full and toggle.inner_text() == "Show more"
         assert toggle.get_attribute("aria-expanded") == "false"

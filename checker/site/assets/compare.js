@@ -7,8 +7,8 @@
   "use strict";
 
   var SHOWN = 4; // columns shown at first when a table has more patterns
-  var CLAMP_EM = 11; // matches .sima-cell.sima-clamped max-height in selector.css
-  var SLACK = 1.3; // clamp only cells clearly taller than that
+  var CLAMP_EM = 14; // matches .sima-cell.sima-clamped max-height in selector.css
+  var SLACK = 1.4; // clamp only cells clearly taller than that
 
   function emPx(node) {
     var size = parseFloat(window.getComputedStyle(node).fontSize);

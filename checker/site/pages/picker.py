@@ -56,12 +56,12 @@ def _published(data: SiteData) -> list[tuple[str, PatternSet]]:
 
 
 def entry_keys(rels: list[str], data: SiteData) -> list[str]:
-    """A unique key per entry for `?p=`: its REF-ID, else its file name (`~2`... on a clash)."""
+    """A unique key per entry for `?p=`: its REF-ID, else its file's stem (`~2`... on a clash)."""
     seen: dict[str, int] = {}
     keys = []
     for rel in rels:
         e = data.entry(rel)
-        base = (e.refid or e.name).replace(" ", "_")
+        base = (e.refid or posixpath.splitext(e.name)[0]).replace(" ", "_")
         n = seen[base] = seen.get(base, 0) + 1
         keys.append(base if n == 1 else f"{base}~{n}")
     return keys
