@@ -167,6 +167,8 @@ def test_all_columns_in_view_and_cards_on_a_phone(served: str) -> None:
         page.locator("table.sima-comparison").first.scroll_into_view_if_needed()
         _shot(page, "compare-seed-390")
         page.goto(served + COMPARISON)
+        page.locator(".sima-picker").wait_for(state="visible")
+        _shot(page, "compare-page-390-top")
         _no_sideways_scroll(page)
         _as_cards(page, SEED_BLOCK)
         page.locator(SEED_BLOCK).scroll_into_view_if_needed()
@@ -202,7 +204,12 @@ def test_picker_compares_patterns_across_entries_and_keeps_them_in_the_url(serve
         picker = page.locator(".sima-picker")
         picker.wait_for(state="visible")
         _pick(page, "synchr", "Synchronous")
-        _pick(page, "orchestr", "Orchestrate or Leave Lambda")
+        # the second by the keyboard alone: type, arrow down to the first hit, Enter
+        box = page.locator("#sima-picker-q")
+        box.press_sequentially("orchestr", delay=20)
+        page.locator(".sima-picker-hit", has_text="Orchestrate or Leave Lambda").first.wait_for(state="visible")
+        box.press("ArrowDown")
+        page.keyboard.press("Enter")
         assert _picked_headers(page) == ["Synchronous", "Orchestrate or Leave Lambda"]
         view = page.locator(".sima-picker-view")
         assert "AWS-LESS-01" in view.inner_text() and "AWS-LESS-12" in view.inner_text()
@@ -261,6 +268,31 @@ def test_clamp_and_column_chooser_with_five_patterns(served_five: str) -> None:
         chooser.locator("label", has_text="Asynchronous").click()
         assert visible() == ["Synchronous", "Streaming", "Batch", "Fan-Out"]
         _shot(page, "compare-five-1440")
+        page.close()
+
+        # narrower, the five columns scroll inside their box and the attribute column stays put
+        page = b.page({"width": 1000, "height": 800})
+        page.goto(served_five + SEED)
+        page.locator("article .sima-columns input[type=checkbox]").nth(4).check()
+        moved = page.evaluate(
+            """() => {
+              const wrap = document.querySelector('article .sima-comparison-wrap');
+              const th = wrap.querySelector('tbody th[scope=row]');
+              const td = wrap.querySelector('tbody td');
+              const before = [th.getBoundingClientRect().left, td.getBoundingClientRect().left];
+              wrap.scrollLeft = 200;
+              const after = [th.getBoundingClientRect().left, td.getBoundingClientRect().left];
+              return {scrolls: wrap.scrollWidth > wrap.clientWidth, before, after, wrap: wrap.getBoundingClientRect().left};
+            }"""
+        )
+        assert moved["scrolls"], moved
+        assert abs(moved["after"][0] - moved["before"][0]) < 1 and abs(moved["after"][0] - moved["wrap"]) < 1, moved
+        assert moved["after"][1] < moved["before"][1] - 100, moved  # the pattern columns did scroll
+        _shot(page, "compare-five-1000-scrolled")
+        page.close()
+        page = b.page(WIDE)
+        page.goto(served_five + SEED)
+        table = page.locator("article table.sima-comparison").first
 
         # the long "When to Use" cell of Batch is clamped; the toggle opens and closes it
         cell = table.locator("td[data-pattern='Batch']", has=page.locator(".sima-clamp-toggle")).first
