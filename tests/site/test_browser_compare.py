@@ -286,7 +286,7 @@ def test_clamp_and_column_chooser_with_five_patterns(served_five: str) -> None:
             }"""
         )
         assert moved["scrolls"], moved
-        assert abs(moved["after"][0] - moved["before"][0]) < 1 and abs(moved["after"][0] - moved["wrap"]) < 1, moved
+        assert abs(moved["after"][0] - moved["before"][0]) <= 1.5 and abs(moved["after"][0] - moved["wrap"]) < 1, moved  # 1 px: the table border
         assert moved["after"][1] < moved["before"][1] - 100, moved  # the pattern columns did scroll
         _shot(page, "compare-five-1000-scrolled")
         page.close()
