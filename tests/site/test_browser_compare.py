@@ -203,6 +203,8 @@ def test_picker_compares_patterns_across_entries_and_keeps_them_in_the_url(serve
         page.goto(served + COMPARISON)
         picker = page.locator(".sima-picker")
         picker.wait_for(state="visible")
+        page.wait_for_load_state("networkidle")
+        assert not [u for u in b.requests if "patterns-data/" in u]  # nothing loaded before it is used
         _pick(page, "synchr", "Synchronous")
         # the second by the keyboard alone: type, arrow down to the first hit, Enter
         box = page.locator("#sima-picker-q")
@@ -211,6 +213,8 @@ def test_picker_compares_patterns_across_entries_and_keeps_them_in_the_url(serve
         box.press("ArrowDown")
         page.keyboard.press("Enter")
         assert _picked_headers(page) == ["Synchronous", "Orchestrate or Leave Lambda"]
+        fetched = [u.rsplit("/", 1)[1] for u in b.requests if "patterns-data/" in u]
+        assert fetched == ["index.json", "chunk-0.json"], fetched  # the chunk once, for both picks
         view = page.locator(".sima-picker-view")
         assert "AWS-LESS-01" in view.inner_text() and "AWS-LESS-12" in view.inner_text()
         # attributes aligned by name: one row each, a dash where a pattern lacks it

@@ -53,6 +53,10 @@
     }
   }
 
+  function count(n) {
+    return ["none", "one", "two", "three", "four", "five", "six"][n] || String(n);
+  }
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error(url + ": " + r.status);
@@ -141,6 +145,7 @@
 
     function search() {
       clear(results);
+      if (!index) return;
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       input.setAttribute("aria-expanded", words.length ? "true" : "false");
       if (!words.length) return;
@@ -308,7 +313,7 @@
       var note = unknown.length ? " Not found in this knowledge base: " + unknown.join(", ") + "." : "";
       if (picks.length < 2) {
         clear(view);
-        say((picks.length ? "Pick at least one more pattern." : "Pick two to " + max + " patterns.") + note);
+        say((picks.length ? "Pick at least one more pattern." : "Pick two to " + count(max) + " patterns.") + note);
         return;
       }
       say("Loading\u2026" + note);
@@ -328,7 +333,7 @@
     function pick(key) {
       if (!index.byKey[key] || picks.indexOf(key) >= 0) return;
       if (picks.length >= max) {
-        say("At most " + max + " patterns: remove one first.");
+        say("At most " + count(max) + " patterns: remove one first.");
         return;
       }
       picks.push(key);
@@ -341,7 +346,10 @@
       return Array.prototype.slice.call(results.querySelectorAll("button:not([disabled])"));
     }
 
-    input.addEventListener("input", search);
+    input.addEventListener("input", function () {
+      if (index) search();
+      else load().then(function () { if (index) search(); });
+    });
     input.addEventListener("keydown", function (event) {
       var hits = hitButtons();
       if (event.key === "Enter") {
@@ -377,18 +385,32 @@
       input.focus();
     });
 
-    getJSON(indexUrl).then(function (raw) {
-      index = readIndex(raw, indexUrl);
-      if (!index) throw new Error("unexpected index");
-      var wanted = picksFromUrl();
-      picks = wanted.filter(function (k) { return index.byKey[k]; }).slice(0, max);
-      unknown = wanted.filter(function (k) { return !index.byKey[k]; });
-      root.hidden = false;
-      root.setAttribute("data-sima-ready", "1");
-      draw();
-    }).catch(function () {
-      root.setAttribute("data-sima-ready", "failed"); // the block stays hidden; the list remains
-    });
+    // The index (every pattern's name) is fetched when the reader starts to search, or at
+    // once when the address names patterns: a large KB's list costs nothing until it is used.
+    var loading = null;
+    function load() {
+      if (loading) return loading;
+      say("Loading the list of patterns\u2026");
+      loading = getJSON(indexUrl).then(function (raw) {
+        index = readIndex(raw, indexUrl);
+        if (!index) throw new Error("unexpected index");
+        var wanted = picksFromUrl();
+        picks = wanted.filter(function (k) { return index.byKey[k]; }).slice(0, max);
+        unknown = wanted.filter(function (k) { return !index.byKey[k]; });
+        root.setAttribute("data-sima-ready", "1");
+        draw();
+      }).catch(function () {
+        root.setAttribute("data-sima-ready", "failed");
+        say("The list of patterns could not be loaded; the list below links every pattern.");
+      });
+      return loading;
+    }
+
+    root.hidden = false;
+    root.setAttribute("data-sima-ready", "idle");
+    say("Pick two to " + count(max) + " patterns.");
+    input.addEventListener("focus", load);
+    if (picksFromUrl().length) load();
   }
 
   function init() {
