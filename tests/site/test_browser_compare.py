@@ -19,13 +19,14 @@ COMPARISON = "catalog/patterns/"
 WIDE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
+HOSTILE = 'Fan-Out <img src=x onerror=alert(1)> "q"'  # a pattern name that must stay text
 # Two more patterns for a copy of the seed: five columns, and a cell long enough to clamp.
 EXTRA_PATTERNS = "\n".join([
     "### Pattern 4: Batch (Scheduled Jobs)", "",
     "**Characteristics:**", "- Work collected and run on a schedule", "",
     "**When to Use:**", *[f"- Case {n}: a periodic job with a tolerance for delay of {n} hours" for n in range(1, 16)], "",
     "**Advantages:**", "- Cheap at volume", "",
-    "### Pattern 5: Fan-Out (Parallel Workers)", "",
+    f"### Pattern 5: {HOSTILE} (Parallel Workers)", "",
     "**Characteristics:**", "- One request split across many workers", "",
     "**Advantages:**", "- Wall-clock time divided by the number of workers", "",
     "",
@@ -270,7 +271,8 @@ def test_clamp_and_column_chooser_with_five_patterns(served_five: str) -> None:
         assert visible() == ["Synchronous", "Asynchronous", "Streaming", "Batch"]
         chooser.locator("label", has_text="Fan-Out").click()
         chooser.locator("label", has_text="Asynchronous").click()
-        assert visible() == ["Synchronous", "Streaming", "Batch", "Fan-Out"]
+        assert visible() == ["Synchronous", "Streaming", "Batch", HOSTILE]
+        assert table.locator("img").count() == 0
         _shot(page, "compare-five-1440")
         page.close()
 
@@ -314,4 +316,19 @@ def test_clamp_and_column_chooser_with_five_patterns(served_five: str) -> None:
         assert toggle.get_attribute("aria-expanded") == "true"
         toggle.click()
         assert size()[0] < size()[1] and toggle.inner_text() == "Show more"
+        page.close()
+
+        # the picker writes the hostile name as text (no element, no dialog), cards labelled by name
+        page = b.page(PHONE)
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(served_five + COMPARISON)
+        _pick(page, "fan-out", HOSTILE)
+        _pick(page, "synchronous", "Synchronous")
+        view = page.locator(".sima-picker-view")
+        view.locator("table").wait_for(state="attached")
+        assert page.locator(".sima-picker img").count() == 0 and not dialogs
+        labels = view.locator("tbody td").evaluate_all("tds => tds.map(td => td.getAttribute('data-pattern'))")
+        assert set(labels) == {HOSTILE, "Synchronous"}
+        _no_sideways_scroll(page)
         page.close()

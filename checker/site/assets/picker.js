@@ -230,7 +230,7 @@
 
     function bodyCell(item, row) {
       var td = el("td");
-      td.setAttribute("data-pattern", item.pattern.name);
+      td.setAttribute("data-pattern", item.label);
       if (!row) {
         td.className = "sima-empty";
         td.textContent = "\u2014";
@@ -269,6 +269,10 @@
 
     function table(items) {
       var attrs = [];
+      items.forEach(function (item) { // the phone cards' label: the name, with its entry when two share it
+        var same = items.filter(function (other) { return other.pattern.name === item.pattern.name; }).length;
+        item.label = item.pattern.name + (same > 1 ? " \u00b7 " + index.entries[item.pattern.entry].ident : "");
+      });
       var cells = items.map(function (item) {
         var byAttr = {};
         item.rows.forEach(function (row) {
