@@ -13,7 +13,8 @@ from typing import Iterator
 import pytest
 
 from conftest import SEED_REL, copy_project, mkdocs_build
-from test_browser import ARGS, CHROMIUM, SEED, TIMEOUT, _playwright, _Quiet, _shot, served  # noqa: F401 - fixture
+from test_browser import ARGS, CHROMIUM, SEED, TIMEOUT, _playwright, _Quiet, served  # noqa: F401 - fixture
+from test_browser import _shot as _shot_now
 
 COMPARISON = "catalog/patterns/"
 WIDE = {"width": 1440, "height": 900}
@@ -31,6 +32,14 @@ EXTRA_PATTERNS = "\n".join([
     "**Advantages:**", "- Wall-clock time divided by the number of workers", "",
     "",
 ])
+
+
+def _shot(page, name: str) -> None:
+    """A screenshot once two frames are painted (headless Chromium may show a sticky column
+    blank in a shot taken right after a scroll)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(100)
+    _shot_now(page, name)
 
 
 def _serve(folder: Path) -> Iterator[str]:
