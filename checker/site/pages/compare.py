@@ -20,7 +20,7 @@ from ..render import entry_title
 __all__ = ["ASSETS", "ASSET_DIR", "anchor_id", "comparison_page", "comparison_table", "entry_comparison_html",
            "pattern_index_html", "safe_url", "selector_html", "tree_json"]
 ASSET_DIR = Path(__file__).resolve().parents[1] / "assets"
-ASSETS = ("selector.js", "selector.css", "dashboard.js", "dashboard.css")  # files of ASSET_DIR the page needs
+ASSETS = ("selector.js", "selector.css", "compare.js", "picker.js", "picker.css", "dashboard.js", "dashboard.css")  # files of ASSET_DIR the page needs
 
 
 def anchor_id(entry: Entry) -> str:
@@ -37,8 +37,10 @@ def entry_label(entry: Entry, grammar=None) -> tuple[str, str]:
 
 
 def _cell_html(cell: Cell | None, pattern: Pattern, href: str) -> str:
+    # data-pattern: the cell's label when a phone shows the comparison as cards (selector.css)
+    label = f' data-pattern="{esc(pattern.name)}"'
     if not cell:
-        return '<td class="sima-empty">\u2014</td>'
+        return f'<td class="sima-empty"{label}>\u2014</td>'
     parts = []
     if cell.text:
         parts.append(pre(cell.text) if cell.code else f"<p>{rich_inline(cell.text)}</p>")
@@ -48,7 +50,7 @@ def _cell_html(cell: Cell | None, pattern: Pattern, href: str) -> str:
         f'<a class="sima-cell-link" href="{esc(href)}" title="{esc("Go to " + pattern.name)}"'
         f' aria-label="{esc("Go to " + pattern.name)}">\u2197</a>'
     )
-    return "<td>" + "".join(parts) + link + "</td>"
+    return f"<td{label}>" + "".join(parts) + link + "</td>"
 
 
 def comparison_table(pset: PatternSet, page_url: str) -> str:

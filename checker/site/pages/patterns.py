@@ -21,6 +21,7 @@ from .compare import anchor_id, comparison_page
 from .common import block, entry_link, field_value, table
 from .paging import chunks, memo, letter, letter_bar, letter_id, page_bar, page_list, page_title, weighted_chunks
 from .paths import Paths
+from .picker import with_picker
 
 __all__ = ["COMPARISON_BUDGET", "COMPARISON_ENTRIES", "PATTERN_ROWS", "comparison", "comparison_chunks",
            "comparison_src", "comparison_srcs", "pattern_chunks", "pattern_list"]
@@ -138,6 +139,8 @@ def comparison(
             items, title, grammar=data.kb.grammar, totals=totals, bars=bars,
             pages=_pages_html(data, linker, paths, pages, srcs) if page == 1 else "", list_title=listed)
     body = build(items)
+    if page == 1:
+        body = with_picker(body, linker)  # the picker (pages/picker.py) after the title
     return body if body.lstrip().startswith("# ") else block(f"# {title}", body)
 
 

@@ -16,6 +16,7 @@ from .indexes import keyword_chunks, keyword_index, refid_chunks, refid_index
 from .paths import Paths
 from .refmap import kb_map_page, map_chunks
 from .patterns import comparison, comparison_chunks, pattern_chunks, pattern_list
+from .picker import picker_data
 from .rules import rule_page, rules_index
 
 NavItem = dict  # {title: src} or {group: [items]}
@@ -47,10 +48,11 @@ class DataFile:
 
 
 def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
-    """Every generated data file of the site."""
+    """Every generated data file of the site: the dashboard's rows, the pattern picker's index and chunks."""
     dash = Dashboard(data, paths)
     return (
         DataFile(paths.compliance_data, dash.json),  # the dashboard's rows, for assets/dashboard.js
+        *(DataFile(src, build) for src, build in picker_data(data, paths.comparison).items()),
     )
 
 
