@@ -144,6 +144,7 @@ def _dangling(site: Site) -> list[tuple[str, str]]:
 
 def _resolve(base: str, href: str) -> tuple[str, str, str]:
     path, _, anchor = href.partition("#")
+    path = path.partition("?")[0]  # `compliance/?q=SIMA202`: the query is the page's, not its address
     if not path:
         return base, "", anchor
     joined = posixpath.normpath(posixpath.join(base, unquote(path)))

@@ -23,10 +23,16 @@ EVIL = '<script>alert("x")</script> & "q" \u2028'
 
 
 def _files(data) -> dict[str, str]:
-    """Every data file's JSON as the plugin writes it (hrefs relative to the file)."""
-    gens = generated_data(data, PATHS)
+    """Every data file of the picker, its JSON as the plugin writes it (hrefs relative to the file)."""
+    gens = _picker_files(data)
     urls = dict(urls_of(data), **{g.src: g.src for g in gens})
     return {g.src: g.build(Linker(g.src, urls)) for g in gens}
+
+
+def _picker_files(data) -> list:
+    """The picker's data files among the site's (the dashboard has its own)."""
+    folder = INDEX.rsplit("/", 1)[0] + "/"
+    return [g for g in generated_data(data, PATHS) if g.src.startswith(folder)]
 
 
 def _entry(refid: str, names: list[str], cell: str = "Plain text") -> str:
@@ -115,14 +121,15 @@ def test_picker_block_sits_after_the_title_only_where_its_index_is_published(rep
     assert page.count("class=\"sima-picker\"") == 1 and "## All patterns" in page  # the no-JS fallback stays
     # without the data file (another page, or no patterns) there is no picker
     assert picker_html(Linker("catalog/other.md", urls)) == ""
-    assert "sima-picker" not in comparison(repo_site, Linker(PATHS.comparison, urls_of(repo_site)))
+    without = {src: url for src, url in urls_of(repo_site).items() if src not in {g.src for g in gens}}
+    assert "sima-picker" not in comparison(repo_site, Linker(PATHS.comparison, without))
     assert with_picker("body", Linker(PATHS.comparison, urls)).endswith("\n\nbody")
 
 
 def test_no_data_files_without_patterns() -> None:
     data = make_site({"e/plain.md": "# Plain\n\n**REF-ID:** TST-01\n\nText.\n"})
     assert json.loads(_files(data)[INDEX])["patterns"] == []
-    assert len(generated_data(data, PATHS)) == 1
+    assert len(_picker_files(data)) == 1
 
 
 def test_assets_are_registered_and_write_only_text() -> None:

@@ -10,6 +10,25 @@
 (function () {
   "use strict";
 
+  // The page holds a placeholder where the search box goes: a box that only works with this
+  // script exists only where it runs (and no builder writes form elements).
+  function searchInput(holder) {
+    if (!holder || holder.tagName === "INPUT") return holder;
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = holder.getAttribute("data-id") || "";
+    input.className = holder.className;
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("spellcheck", "false");
+    ["placeholder", "aria-controls", "aria-describedby"].forEach(function (name) {
+      var value = holder.getAttribute("data-" + name);
+      if (value) input.setAttribute(name, value);
+    });
+    holder.parentNode.replaceChild(input, holder);
+    return input;
+  }
+
+
   var SCHEME = /^[a-z][a-z0-9+.\-]*:/i;
   var STEP = 200; // rows rendered at a time: 10,000 files stay fast
   var SEV = { e: "error", w: "warning", i: "info" };
@@ -102,7 +121,7 @@
       row._text = [row[0], row[2], row[3]].join(" ").toLowerCase();
       return row;
     });
-    var input = tools.querySelector(".sima-dash__q");
+    var input = searchInput(tools.querySelector(".sima-dash__q"));
     var clearBtn = tools.querySelector(".sima-dash__clear");
     var status = tools.querySelector(".sima-dash__status");
     var state = readState();

@@ -10,6 +10,25 @@
 (function () {
   "use strict";
 
+  // The page holds a placeholder where the search box goes: a box that only works with this
+  // script exists only where it runs (and no builder writes form elements).
+  function searchInput(holder) {
+    if (!holder || holder.tagName === "INPUT") return holder;
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = holder.getAttribute("data-id") || "";
+    input.className = holder.className;
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("spellcheck", "false");
+    ["placeholder", "aria-controls", "aria-describedby"].forEach(function (name) {
+      var value = holder.getAttribute("data-" + name);
+      if (value) input.setAttribute(name, value);
+    });
+    holder.parentNode.replaceChild(input, holder);
+    return input;
+  }
+
+
   var SCHEME = /^[a-z][a-z0-9+.\-]*:/i;
   var HITS = 12; // results shown at once
 
@@ -110,7 +129,7 @@
     var indexUrl = resolve(root.getAttribute("data-index"), window.location.href);
     if (!indexUrl) return;
     var max = Number(root.getAttribute("data-max")) || 4;
-    var input = root.querySelector(".sima-picker-q");
+    var input = searchInput(root.querySelector(".sima-picker-q"));
     var results = root.querySelector(".sima-picker-results");
     var chosen = root.querySelector(".sima-picker-chosen");
     var status = root.querySelector(".sima-picker-status");

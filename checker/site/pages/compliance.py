@@ -136,8 +136,7 @@ def compliance_page(data: SiteData, linker: Linker, paths: Paths, dash: Dashboar
     )
     tools = (
         '<div class="sima-dash__tools" hidden><label for="sima-dash-q">Filter</label> '
-        '<input id="sima-dash-q" class="sima-dash__q" type="search" autocomplete="off" spellcheck="false" '
-        'placeholder="SIMA202, error, a path\u2026"> <button type="button" class="sima-dash__clear">Clear</button> '
+        '<span class="sima-dash__q" data-id="sima-dash-q" data-placeholder="SIMA202, error, a path\u2026"></span> <button type="button" class="sima-dash__clear">Clear</button> '
         '<span class="sima-dash__status" role="status" aria-live="polite"></span>'
         '<p class="sima-dash__help">Every word must match: a rule code, a severity (error, warning, info), '
         "a kind, or part of a path or title; <code>^</code> anchors a path at its start; quotes keep spaces in a word.</p></div>"

@@ -118,9 +118,8 @@ def picker_html(linker: Linker) -> str:
         f"Pick two to {_WORDS.get(MAX_PICKS, MAX_PICKS)} patterns from anywhere in the knowledge base; the page address keeps your choice, "
         "so you can link it.</p>",
         '<p class="sima-picker-search"><label for="sima-picker-q">Find a pattern</label> '
-        '<input type="search" id="sima-picker-q" class="sima-picker-q" autocomplete="off" spellcheck="false"'
-        ' placeholder="Pattern, qualifier or entry" aria-controls="sima-picker-results"'
-        ' aria-describedby="sima-picker-status"></p>',
+        '<span class="sima-picker-q" data-id="sima-picker-q" data-placeholder="Pattern, qualifier or entry"'
+        ' data-aria-controls="sima-picker-results" data-aria-describedby="sima-picker-status"></span></p>',
         '<ul class="sima-picker-results" id="sima-picker-results" aria-label="Matching patterns"></ul>',
         '<ul class="sima-picker-chosen" aria-label="Chosen patterns"></ul>',
         '<p class="sima-picker-status" id="sima-picker-status" aria-live="polite"></p>',
