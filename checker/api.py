@@ -33,6 +33,7 @@ def check(
     keep: bool = False,
     cwd: Path | None = None,
     progress=None,
+    reuse: dict | None = None,
 ) -> Report:
     """Check each target (a KB root, or a Target naming the files to report on) against its KB.
 
@@ -42,13 +43,16 @@ def check(
     keep: also return each root's KnowledgeBase (`Report.kbs`) and each reported file's Entry
     with its resolved references (`Report.checked`), for the site, `--fix`, `--changed-since`
     and the language server. `progress`: a `run.progress.Progress` that counts parsed files.
+    reuse: with keep, a dict the caller holds between runs (the plugin under `mkdocs serve`):
+    a file unchanged since the last run, in a KB whose index is unchanged, is not read or
+    checked again; its Entry, resolutions and findings come from the last run.
     """
     cwd = cwd or Path.cwd()
     texts = _overlay(overlay)
     report = Report()
     for t in what:
         target = t if isinstance(t, Target) else Target(Path(t))
-        part, unreadable = check_target(target, settings, cache, jobs, cwd, texts, keep, progress)
+        part, unreadable = check_target(target, settings, cache, jobs, cwd, texts, keep, progress, reuse)
         part.io_errors = [(_shown(target.root / rel, cwd), why) for rel, why in unreadable]
         report.merge(part)
     return report

@@ -76,3 +76,31 @@ def test_the_kb_owns_its_refid_grammar(tmp_path: Path) -> None:
     report = check([root], Config(refid_patterns=(r"ZZ-\d{2}",)), jobs=1, keep=True, cwd=tmp_path)
     assert report.kbs[root].summaries["Thing-Name_ZZ-07.md"].refid == "ZZ-07"
     assert report.kbs[root].grammar.from_filename("Other_ZZ-08.md") == "ZZ-08"
+
+
+def test_reuse_skips_unchanged_files_while_the_kb_index_is_unchanged(tmp_path: Path) -> None:
+    root = _kb(tmp_path)
+    memory: dict = {}
+    first = check([root], Config(), jobs=1, cwd=tmp_path, keep=True, reuse=memory)
+    again = check([root], Config(), jobs=1, cwd=tmp_path, keep=True, reuse=memory)
+    one, two = first.checked[root], again.checked[root]
+    assert set(two) == {"decisions/DEC-01.md", "decisions/DEC-02.md"}
+    assert all(two[rel] is one[rel] for rel in two)  # nothing read or checked again
+    assert again.findings == first.findings == []
+
+    # an edit that leaves the KB index alone: only that file is checked again
+    dec1 = root / "decisions" / "DEC-01.md"
+    dec1.write_text(clean_entry("decisions/DEC-01.md", "DEC-01", "\nSee DEC-77.\n"), encoding="utf-8")
+    edited = check([root], Config(), jobs=1, cwd=tmp_path, keep=True, reuse=memory)
+    three = edited.checked[root]
+    assert three["decisions/DEC-02.md"] is two["decisions/DEC-02.md"]
+    assert three["decisions/DEC-01.md"] is not two["decisions/DEC-01.md"]
+    assert [(f.relpath, f.code) for f in edited.findings] == [("decisions/DEC-01.md", "SIMA304")]
+    assert edited.findings == check([root], Config(), jobs=1, cwd=tmp_path).findings  # as a fresh run says
+
+    # a new heading changes the index (anchors may now resolve): every file is checked again
+    dec2 = root / "decisions" / "DEC-02.md"
+    dec2.write_text(clean_entry("decisions/DEC-02.md", "DEC-02", "\n## A New Section\n\nText.\n"), encoding="utf-8")
+    renamed = check([root], Config(), jobs=1, cwd=tmp_path, keep=True, reuse=memory)
+    assert all(renamed.checked[root][rel] is not three[rel] for rel in three)
+    assert renamed.findings == check([root], Config(), jobs=1, cwd=tmp_path).findings

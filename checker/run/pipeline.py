@@ -44,18 +44,18 @@ def _row_ok(row: object) -> bool:
 
 def check_target(target: Target, settings: Config, cache_dir: Path | None, jobs: int | None = None,
                  cwd: Path | None = None, overlay: dict[str, str] | None = None, keep: bool = False,
-                 progress=None) -> tuple[Report, list[tuple[str, str]]]:
+                 progress=None, reuse: dict | None = None) -> tuple[Report, list[tuple[str, str]]]:
     """Check one target: (Report, unreadable files as (relpath, reason)); `progress`: a
-    `progress.Progress` to count parsed files on."""
+    `progress.Progress` to count parsed files on; `reuse`: see `api.check`."""
     enabled = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: collection passes are pure cost
     try:
         try:
-            return Run(target, settings, cache_dir, jobs, cwd or Path.cwd(), overlay, keep, progress).go()
+            return Run(target, settings, cache_dir, jobs, cwd or Path.cwd(), overlay, keep, progress, reuse).go()
         except PoolBroken:
             if jobs == 1:
                 raise
-            return Run(target, settings, cache_dir, 1, cwd or Path.cwd(), overlay, keep, progress).go()
+            return Run(target, settings, cache_dir, 1, cwd or Path.cwd(), overlay, keep, progress, reuse).go()
     finally:
         if progress is not None:
             progress.finish()
@@ -67,8 +67,10 @@ class Run:
     """One target's run."""
 
     def __init__(self, target: Target, settings: Config, cache_dir: Path | None, jobs: int | None, cwd: Path,
-                 overlay: dict[str, str] | None = None, keep: bool = False, progress=None) -> None:
+                 overlay: dict[str, str] | None = None, keep: bool = False, progress=None,
+                 reuse: dict | None = None) -> None:
         self.target, self.settings, self.jobs, self.cwd, self.keep = target, settings, jobs, cwd, keep
+        self.reuse = reuse if keep else None  # context -> {relpath: (digest, Report, Checked)} of the last run
         self.progress = progress
         self.root = target.root
         if cache_dir is not None and not C.usable(cache_dir, self.root):
@@ -168,15 +170,24 @@ class Run:
         name = f"findings-{self.root_key}-{context[:32]}"
         table = self.cache.load_split(name, {C.bucket(rel) for rel in wanted})
         results, need = {}, []
+        checked: dict[str, Checked] = {}
+        last = self.reuse.pop(context, {}) if self.reuse is not None else {}
+        if self.reuse is not None:
+            self.reuse.clear()  # only the last run's context is worth keeping
         for rel in wanted:
             digest = rows[rel].digest if rel in rows else ""
+            kept = last.get(rel)
+            if kept is not None and digest and kept[0] == digest and rel not in self.volatile:
+                results[rel], checked[rel] = kept[1], kept[2]  # same file, same KB index: as last time
+                continue
             hit = table.get(rel)
             if not self.keep and isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and _result_ok(hit[1]):
                 results[rel] = hit[1]
             else:
                 need.append(rel)
         if not need:
-            return results, {}
+            self._remember(context, wanted, rows, results, checked)
+            return results, checked
         self.pool.grow(jobs_for(self.jobs, len(need)))
         n = self.pool.size
         shares: list[list[str]] = [[] for _ in range(n)]
@@ -187,7 +198,6 @@ class Run:
         state = self._kb_state(state_name)
         want = self.remember and state is None
         late: set[str] = set()
-        checked: dict[str, Checked] = {}
         calls = [(stubs, other, outside, s, str(self.cwd), state, want and i == 0, self.keep, self.unreadable)
                  for i, s in enumerate(shares)]
         for part, kept, vanished, built in self.pool.call("check", calls):
@@ -203,7 +213,17 @@ class Run:
         if self.remember:
             self.cache.store_split(name, table, {C.bucket(rel) for rel in need})
             self.cache.prune(f"findings-{self.root_key}-", C.KEEP_FINDINGS)
+        self._remember(context, [rel for rel in wanted if rel not in late], rows, results, checked)
         return results, checked
+
+    def _remember(self, context: str, done: list[str], rows: dict, results: dict, checked: dict) -> None:
+        """Keep this run's checked files for the next one (`reuse`), unsaved buffers aside."""
+        if self.reuse is None:
+            return
+        self.reuse[context] = {
+            rel: (rows[rel].digest, results[rel], checked[rel]) for rel in done
+            if rel in rows and rel in results and rel in checked and rel not in self.volatile and rel not in self.unreadable
+        }
 
     def _kb_state(self, name: str) -> bytes | None:
         value = self.cache.load(name)

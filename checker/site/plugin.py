@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import secrets
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import base
@@ -69,10 +70,17 @@ class SimaPlugin(BasePlugin[SimaConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._patterns: dict[tuple[str, str], object] = {}  # (relpath, text) -> PatternSet, across rebuilds
+        self._checked: dict = {}  # the last build's checked files (`api.check(reuse=...)`)
         self._slots: dict[str, pages.Slots] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds."""
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds. Under
+        `mkdocs serve --dirty` the generated pages get source files of their own, rewritten
+        only when their text changes, so a rebuild renders just them and the edited pages."""
+        if command == "serve" and dirty:
+            self._dirty = tempfile.TemporaryDirectory(prefix="sima-pages-")
+
+    _dirty: tempfile.TemporaryDirectory | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path or ".").resolve().parent
@@ -95,7 +103,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         self._kept: dict[tuple[str, str], object] = {}
         try:
             self.data, summary = build.check_site(
-                root, self.checker, self.config.on_violation, extract=self._extract, cache=cache, cwd=self.project
+                root, self.checker, self.config.on_violation, extract=self._extract, cache=cache, cwd=self.project,
+                reuse=self._checked,
             )
         except build.SiteError as exc:
             raise PluginError(str(exc)) from None
@@ -110,18 +119,17 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         self.generated = {page.src: page for page in self.registry}
         self._slot_key = secrets.token_hex(4)  # an author's comment cannot name a slot
         self._slots = {}
-        for src in self.generated:
+        self.data_files = {d.src: d for d in pages.generated_data(self.data, self.paths)}
+        for src in [*self.generated, *self.data_files]:
             if files.get_file_from_path(src) is not None:
                 raise PluginError(f"sima: {src} exists in the KB; set the plugin's `pages_dir` to a free folder")
-            f = File.generated(config, src, content="")
+            f = self._generated_file(src, config)
             if src == self.paths.home:
                 f.dest_uri = "index.html"
             files.append(f)
-        self.data_files = {d.src: d for d in pages.generated_data(self.data, self.paths)}
-        for src in self.data_files:
-            if files.get_file_from_path(src) is not None:
-                raise PluginError(f"sima: {src} exists in the KB; set the plugin's `pages_dir` to a free folder")
-            files.append(File.generated(config, src, content=""))  # filled in on_nav, when URLs are known
+        self._built = {}
+        if self._dirty is not None:
+            self._write_sources(files)
         for name in ASSETS:
             files.append(File.generated(config, ASSET_URI + name, abs_src_path=str(ASSET_DIR / name)))
         if self.config.nav and (not config.nav or config.nav is getattr(self, "_own_nav", None)):
@@ -133,8 +141,9 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         self.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         for src in self.data_files:
             self.urls[src] = files.get_file_from_path(src).url
-        for src, gen in self.data_files.items():
-            files.get_file_from_path(src).content_string = gen.build(Linker(src, self.urls))
+        if self._dirty is None:
+            for src, gen in self.data_files.items():
+                files.get_file_from_path(src).content_string = gen.build(Linker(src, self.urls))
         return nav
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
@@ -147,7 +156,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
                 page.meta.setdefault(key, value)
             if not gen.searchable:
                 page.meta["search"] = {"exclude": True}  # Material: catalogues repeat the entries' text
-            return slots.lift(gen.build(linker))
+            built = self._built.pop(src, None)
+            return slots.lift(built if built is not None else gen.build(linker))
         page_md = pages.entry_markdown(src, self.data, linker, self.paths, slots)
         if page_md is None:
             return markdown
@@ -170,6 +180,32 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         return server
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _generated_file(self, src: str, config: MkDocsConfig) -> File:
+        """A generated page's or data file's File: content filled later, or under `serve
+        --dirty` a source file of its own (see `_write_sources`)."""
+        if self._dirty is None:
+            return File.generated(config, src, content="")  # pages: built in on_page_markdown; data: on_nav
+        return File(src, self._dirty.name, config.site_dir, config.use_directory_urls)
+
+    def _write_sources(self, files: Files) -> None:
+        """`serve --dirty`: build every generated page and data file now (URLs are final once
+        the files are) and rewrite the source files whose text changed; MkDocs then rebuilds
+        only those (and the edited entries: other pages keep their backlinks until a full build)."""
+        urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        urls.update({src: files.get_file_from_path(src).url for src in self.data_files})
+        for src, gen in [*self.generated.items(), *self.data_files.items()]:
+            text = gen.build(Linker(src, urls))
+            if src in self.generated:
+                self._built[src] = text
+            path = Path(self._dirty.name) / src
+            try:
+                same = path.read_text(encoding="utf-8") == text
+            except OSError:
+                same = False
+            if not same:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
 
     def _report(self, data: SiteData, summary: dict[str, int]) -> None:
         log.info(
