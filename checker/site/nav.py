@@ -130,6 +130,7 @@ def _label(title: str, neighbour: str) -> str:
             break
     if len(label) > LABEL_CHARS:
         label = label[:LABEL_CHARS].rstrip() + "\u2026"
+    label = label.rstrip(",;:") or label
     return html.escape(label, quote=True)
 
 
