@@ -65,11 +65,24 @@ class SiteStats:
     over_1mb: int
     search_index_bytes: int
     catalogue: dict[str, int]  # HTML bytes of the generated pages, by path under the site
+    largest_nav: int = 0  # bytes of the largest page navigation (Material's `md-nav--primary` sidebar)
+
+
+NAV_START, NAV_END = '<nav class="md-nav md-nav--primary"', '<div class="md-sidebar md-sidebar--secondary"'
+
+
+def nav_bytes(text: str) -> int:
+    """Bytes of a page's primary navigation (0 without one)."""
+    i = text.find(NAV_START)
+    if i < 0:
+        return 0
+    j = text.find(NAV_END, i)
+    return len(text[i:j if j > i else len(text)].encode())
 
 
 def site_stats(site: Path) -> SiteStats:
     """Sizes of everything under a built site."""
-    total, pages, largest, over, catalogue = 0, 0, ("", 0), 0, {}
+    total, pages, largest, over, catalogue, nav = 0, 0, ("", 0), 0, {}, 0
     for p in site.rglob("*"):
         if not p.is_file():
             continue
@@ -79,13 +92,14 @@ def site_stats(site: Path) -> SiteStats:
             rel = p.relative_to(site).as_posix()
             pages += 1
             over += size > MB
+            nav = max(nav, nav_bytes(p.read_text(encoding="utf-8", errors="replace")))
             if size > largest[1]:
                 largest = (rel, size)
             if rel.startswith(CATALOGUE + "/") or rel == "index.html":
                 catalogue[rel] = size
     index = site / "search" / "search_index.json"
     return SiteStats(total, pages, largest[0], largest[1], over, index.stat().st_size if index.is_file() else 0,
-                     dict(sorted(catalogue.items())))
+                     dict(sorted(catalogue.items())), nav)
 
 
 def build_pair(base: Path, n: int, work: Path, repeat: int) -> dict:
@@ -264,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                             f"CPU {sima.cpu:.1f} s vs {bare.cpu:.1f} s)", ratio <= 1.15))
         rows.append(run.row(f"… largest HTML page with the plugin, {n:,} entries", "",
                             f"`{st.largest_path}` {st.largest_bytes:,} B", None))
+        rows.append(run.row(f"… largest page navigation with the plugin, {n:,} entries", "",
+                            f"{st.largest_nav:,} B", None))
         rows.append(run.row(f"… site size with the plugin, {n:,} entries", "",
                             f"{kib(st.total_bytes)} in {st.html_pages:,} HTML pages, search index {kib(st.search_index_bytes)} "
                             f"(bare: {kib(bst.total_bytes)} in {bst.html_pages:,}, {kib(bst.search_index_bytes)})", None))
