@@ -13,7 +13,9 @@ Hooks used, and why:
 - on_page_markdown: replace a page's Markdown with the builders' output; the generated HTML
   blocks (card, compliance, comparison, backlinks, catalogue tables) are held in `Slots` and
   Python-Markdown only sees a placeholder comment for each.
-- on_page_content: last-line defence, no `javascript:`-style URL survives in the HTML.
+- on_page_content: put the body's held links in (plain-labelled cross-references, written as
+  finished `<a>` so Python-Markdown and MkDocs do not parse and validate each), before search
+  indexes the page; then the last-line defence: no `javascript:`-style URL survives in the HTML.
 - on_post_page: put the held blocks in. After search indexed the page, so they stay out of
   the search index without Material parsing them.
 - on_serve: also watch the checker's settings file.
@@ -119,6 +121,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         self.generated = {page.src: page for page in self.registry}
         self._slot_key = secrets.token_hex(4)  # an author's comment cannot name a slot
         self._slots = {}
+        self._inline: dict[str, pages.Slots] = {}
         self.data_files = {d.src: d for d in pages.generated_data(self.data, self.paths)}
         for src in [*self.generated, *self.data_files]:
             if files.get_file_from_path(src) is not None:
@@ -158,7 +161,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
                 page.meta["search"] = {"exclude": True}  # Material: catalogues repeat the entries' text
             built = self._built.pop(src, None)
             return slots.lift(built if built is not None else gen.build(linker))
-        page_md = pages.entry_markdown(src, self.data, linker, self.paths, slots)
+        inline = self._inline[src] = pages.Slots(self._slot_key + "i")
+        page_md = pages.entry_markdown(src, self.data, linker, self.paths, slots, inline)
         if page_md is None:
             return markdown
         if "title" in page.meta:
@@ -168,7 +172,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         return page_md
 
     def on_page_content(self, html: str, page, config: MkDocsConfig, files: Files) -> str:
-        return neutralize(html)
+        inline = self._inline.pop(page.file.src_uri, None)  # the body's links: before search indexes it
+        return neutralize(inline.fill(html) if inline is not None else html)
 
     def on_post_page(self, output: str, page, config: MkDocsConfig) -> str:
         slots = self._slots.pop(page.file.src_uri, None)

@@ -12,7 +12,7 @@ import posixpath
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import quote, unquote
 
 from ...kb.index import KnowledgeBase, Resolution
@@ -155,12 +155,29 @@ def _unpublished_note(target: str) -> str:
     return f"{target} is not published (it has error findings)"
 
 
-def markdown_line(line: str, row: list[Span], linker: Linker) -> str:
-    """The line with each span written as a Markdown link (or a marked, unlinked text)."""
+# A label that renders as its own text inside `[...]` (or one code span): as raw HTML it is the
+# same link, without Python-Markdown's link parsing and MkDocs' link validation.
+_PLAIN_LABEL = re.compile(r"(`?)([^`*\[\]<>&\\\n]+)\1")
+
+
+def markdown_line(line: str, row: list[Span], linker: Linker, hold: Callable[[str], str] | None = None) -> str:
+    """The line with each span written as a Markdown link (or a marked, unlinked text). With
+    `hold` (the plugin's inline slots), a link with a plain label is written as its finished
+    `<a>` instead, held out of the Markdown (the URL is the page's, as MkDocs would write it)."""
     pieces, pos = [], 0  # joined once: splicing the line per span is quadratic on long lines
+    if hold is not None and line.lstrip().startswith("#"):
+        hold = None  # a heading's anchor comes from its text: its links stay Markdown
     for s in row:
         dest = linker.md(s.target, s.anchor) if s.target else None
-        if s.target and dest is None:
+        # not first on its line either: a line opening with an HTML comment reads as an HTML block
+        held = hold is not None and dest is not None and line[: s.start].strip() != ""
+        plain = _PLAIN_LABEL.fullmatch(s.label) if held else None
+        if plain is not None and not plain.group(2).startswith("_") and not plain.group(2).endswith("_"):
+            title = ' title="ambiguous: links to the first of several files"' if s.status == "ambiguous" else ""
+            label = esc(plain.group(2))
+            label = f"<code>{label}</code>" if plain.group(1) else label
+            text = hold(f'<a href="{esc(linker.href(s.target, s.anchor) or "")}"{title}>{label}</a>')
+        elif s.target and dest is None:
             text = _marked(s.label, _unpublished_note(s.target), "sima-unpublished")
         elif dest is None:
             text = _marked(s.label, s.note, "sima-unresolved")
@@ -196,10 +213,12 @@ def html_text(text: str, row: Iterable[Span], linker: Linker, offset: int = 0) -
 
 
 def rewrite(
-    entry: Entry, resolved: Resolved, linker: Linker, kb: KnowledgeBase | None = None, code: list[bool] | None = None
+    entry: Entry, resolved: Resolved, linker: Linker, kb: KnowledgeBase | None = None, code: list[bool] | None = None,
+    hold: Callable[[str], str] | None = None,
 ) -> list[str]:
     """All lines of the entry with every cross-reference written as a link (and, given the KB,
-    reference-style link definitions pointed at the right page or shown as text)."""
+    reference-style link definitions pointed at the right page or shown as text); `hold`: see
+    `markdown_line`."""
     by_line = spans(entry, resolved)
     if kb is not None and code is None:
         code = code_lines(entry)
@@ -208,7 +227,7 @@ def rewrite(
         if kb is not None and not code[n - 1] and "]:" in line and _DEFINITION.match(line):
             out.append(_definition(line, n, entry, kb, linker))
         else:
-            out.append(markdown_line(line, by_line[n], linker) if n in by_line else line)
+            out.append(markdown_line(line, by_line[n], linker, hold) if n in by_line else line)
     return out
 
 

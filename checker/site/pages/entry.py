@@ -22,16 +22,18 @@ _SLOT = "<!-- sima: pattern comparison -->"  # where the comparison goes, kept o
 
 
 def entry_page(
-    entry: Entry, data: SiteData, linker: Linker, paths: Paths, comparison_html: str = "", slots: Slots | None = None
+    entry: Entry, data: SiteData, linker: Linker, paths: Paths, comparison_html: str = "", slots: Slots | None = None,
+    inline: Slots | None = None,
 ) -> str:
     """An entry's page: readable title, metadata card, compliance result, the body with every
     cross-reference linked, the pattern comparison, and "Referenced by". With `slots`, the
-    generated HTML blocks go there and the Markdown holds their placeholders."""
+    generated HTML blocks go there and the Markdown holds their placeholders; with `inline`,
+    the links with plain labels too (the plugin fills those before search indexes the page)."""
     hold = slots.add if slots is not None else (lambda block: block)
     rel = entry.relpath
     resolved = data.resolved.get(rel, [])
     code = code_lines(entry)
-    lines = links.rewrite(entry, resolved, linker, data.kb, code)
+    lines = links.rewrite(entry, resolved, linker, data.kb, code, inline.add if inline is not None else None)
     fm = entry.front_matter_lines
     titles = title_source_lines(entry)
     header = {f.line for f in entry.fields if f.in_header and f.line > fm}
@@ -63,7 +65,8 @@ def entry_page(
     return "\n".join(out)
 
 
-def entry_markdown(rel: str, data: SiteData, linker: Linker, paths: Paths, slots: Slots | None = None) -> str | None:
+def entry_markdown(rel: str, data: SiteData, linker: Linker, paths: Paths, slots: Slots | None = None,
+                   inline: Slots | None = None) -> str | None:
     """The published page of the KB file `rel` (with its pattern comparison, when it has
     patterns); None when the file is not an entry page with text (it is published as written)."""
     entry = data.entries.get(rel)
@@ -71,7 +74,7 @@ def entry_markdown(rel: str, data: SiteData, linker: Linker, paths: Paths, slots
         return None
     pset = data.patterns.get(rel)
     extra = comparison_table(pset, "") + "\n" + selector_html(entry, pset, "") if pset else ""
-    return entry_page(entry, data, linker, paths, extra, slots)
+    return entry_page(entry, data, linker, paths, extra, slots, inline)
 
 
 def _comparison_insert(entry: Entry, data: SiteData, after: int, n: int) -> int | None:
