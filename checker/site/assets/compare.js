@@ -6,6 +6,7 @@
 (function () {
   "use strict";
 
+
   var SHOWN = 4; // columns shown at first when a table has more patterns
   var CLAMP_EM = 14; // matches .sima-cell.sima-clamped max-height in selector.css
   var SLACK = 1.4; // clamp only cells clearly taller than that

@@ -10,55 +10,16 @@
 (function () {
   "use strict";
 
-  // The page holds a placeholder where the search box goes: a box that only works with this
-  // script exists only where it runs (and no builder writes form elements).
-  function searchInput(holder) {
-    if (!holder || holder.tagName === "INPUT") return holder;
-    var input = document.createElement("input");
-    input.type = "search";
-    input.id = holder.getAttribute("data-id") || "";
-    input.className = holder.className;
-    input.setAttribute("autocomplete", "off");
-    input.setAttribute("spellcheck", "false");
-    ["placeholder", "aria-controls", "aria-describedby"].forEach(function (name) {
-      var value = holder.getAttribute("data-" + name);
-      if (value) input.setAttribute(name, value);
-    });
-    holder.parentNode.replaceChild(input, holder);
-    return input;
-  }
+  var S = window.simaSite; // common.js
+  var searchInput = S.searchInput;
+  var safeHref = S.safeHref;
+  var resolve = S.resolve;
+  var el = S.el;
 
-
-  var SCHEME = /^[a-z][a-z0-9+.\-]*:/i;
   var STEP = 200; // rows rendered at a time: 10,000 files stay fast
   var SEV = { e: "error", w: "warning", i: "info" };
   var SEV_WORDS = { error: 4, errors: 4, warning: 5, warnings: 5, info: 6, infos: 6 }; // -> row column
   var SORTS = { path: 0, kind: 3, errors: 4, warnings: 5, infos: 6 };
-
-  function safeHref(href) {
-    if (typeof href !== "string") return null;
-    var bare = href.replace(/[\u0000-\u0020\u007f]/g, "");
-    if (SCHEME.test(bare) || bare.indexOf("//") === 0 || bare.indexOf("\\") === 0) return null;
-    return href;
-  }
-
-  function resolve(href, base) {
-    // a relative href of the JSON, as a URL on this origin (null otherwise)
-    if (!safeHref(href)) return null;
-    try {
-      var url = new URL(href, base);
-      return url.origin === window.location.origin ? url.href : null;
-    } catch (err) {
-      return null;
-    }
-  }
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
   function parseQuery(text) {
     // words, all of which must match; each a test on a row.

@@ -10,57 +10,14 @@
 (function () {
   "use strict";
 
-  // The page holds a placeholder where the search box goes: a box that only works with this
-  // script exists only where it runs (and no builder writes form elements).
-  function searchInput(holder) {
-    if (!holder || holder.tagName === "INPUT") return holder;
-    var input = document.createElement("input");
-    input.type = "search";
-    input.id = holder.getAttribute("data-id") || "";
-    input.className = holder.className;
-    input.setAttribute("autocomplete", "off");
-    input.setAttribute("spellcheck", "false");
-    ["placeholder", "aria-controls", "aria-describedby"].forEach(function (name) {
-      var value = holder.getAttribute("data-" + name);
-      if (value) input.setAttribute(name, value);
-    });
-    holder.parentNode.replaceChild(input, holder);
-    return input;
-  }
+  var S = window.simaSite; // common.js
+  var searchInput = S.searchInput;
+  var safeHref = S.safeHref;
+  var resolve = S.resolve;
+  var el = S.el;
+  var clear = S.clear;
 
-
-  var SCHEME = /^[a-z][a-z0-9+.\-]*:/i;
   var HITS = 12; // results shown at once
-
-  function safeHref(href) {
-    if (typeof href !== "string" || !href) return null;
-    var bare = href.replace(/[\u0000-\u0020\u007f]/g, "");
-    if (SCHEME.test(bare) || bare.indexOf("//") === 0 || bare.indexOf("\\") === 0) return null;
-    return href;
-  }
-
-  function resolve(href, base) {
-    // a relative href of a JSON file, as an absolute URL on this site (null if anything else)
-    var safe = safeHref(href);
-    if (safe === null) return null;
-    try {
-      var url = new URL(safe, base);
-      return url.origin === new URL(base).origin ? url.href : null;
-    } catch (err) {
-      return null;
-    }
-  }
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
 
   function inlineText(parent, text) {
     // `code` spans as <code>, ** dropped; the rest as text

@@ -20,7 +20,7 @@ from ..render import entry_title
 __all__ = ["ASSETS", "ASSET_DIR", "anchor_id", "comparison_page", "comparison_table", "entry_comparison_html",
            "pattern_index_html", "safe_url", "selector_html", "tree_json"]
 ASSET_DIR = Path(__file__).resolve().parents[1] / "assets"
-ASSETS = ("selector.js", "selector.css", "compare.js", "picker.js", "picker.css", "dashboard.js", "dashboard.css")  # files of ASSET_DIR the page needs
+ASSETS = ("common.js", "selector.js", "selector.css", "compare.js", "picker.js", "picker.css", "dashboard.js", "dashboard.css")  # files of ASSET_DIR the page needs
 
 
 def anchor_id(entry: Entry) -> str:
