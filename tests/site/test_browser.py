@@ -40,10 +40,9 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def served(built_site: Path) -> Iterator[str]:
-    """The built site on 127.0.0.1 at a free port; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built_site)))
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A built site on 127.0.0.1 at a free port, for `yield from` in a fixture; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -51,6 +50,12 @@ def served(built_site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def served(built_site: Path) -> Iterator[str]:
+    """The built site on 127.0.0.1 at a free port; yields its base URL."""
+    yield from serve_folder(built_site)
 
 
 def _shot(page, name: str) -> None:

@@ -4,16 +4,13 @@ chooser for five patterns or more, and the picker (search with key events, pick 
 the choice in the URL). No request leaves 127.0.0.1."""
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from conftest import SEED_REL, copy_project, mkdocs_build
-from test_browser import ARGS, CHROMIUM, SEED, TIMEOUT, _playwright, _Quiet, served  # noqa: F401 - fixture
+from test_browser import ARGS, CHROMIUM, SEED, TIMEOUT, _playwright, serve_folder, served  # noqa: F401 - fixture
 from test_browser import _shot as _shot_now
 
 COMPARISON = "catalog/patterns/"
@@ -42,15 +39,6 @@ def _shot(page, name: str) -> None:
     _shot_now(page, name)
 
 
-def _serve(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 @pytest.fixture(scope="module")
 def five_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -69,7 +57,7 @@ def five_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def served_five(five_site: Path) -> Iterator[str]:
     """The five-pattern site on 127.0.0.1."""
-    yield from _serve(five_site)
+    yield from serve_folder(five_site)
 
 
 class _Browser:

@@ -8,14 +8,11 @@ with `on_violation: warn`. That mode logs every error as a warning, so the build
 `--strict` (the repo's site, built strict, covers the rest)."""
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -24,7 +21,7 @@ import pytest
 from conftest import make_site
 from dashkb import findings_kb
 from helpers import REPO
-from test_browser import ARGS, CHROMIUM, TIMEOUT, _playwright, _Quiet, _shot
+from test_browser import ARGS, CHROMIUM, TIMEOUT, _playwright, _shot, serve_folder
 
 N = 130  # files: two pages of the static table (PAGE_SIZE 100)
 DASH = "catalog/compliance/"
@@ -52,13 +49,7 @@ def dash_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def served_dash(dash_site: Path) -> Iterator[str]:
     """The dashboard's site on 127.0.0.1 at a free port; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(dash_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from serve_folder(dash_site)
 
 
 def _expected() -> dict[str, set[str]]:
