@@ -24,6 +24,7 @@ class Folder:
     error: str | None = None
     full: Report | None = field(default=None, repr=False)  # last whole-KB check (keep=True)
     stale: bool = True
+    reuse: dict = field(default_factory=dict, repr=False)  # the last full check's files (`api.check(reuse=...)`)
 
     @property
     def cache(self) -> Path:
@@ -60,7 +61,8 @@ class Folder:
 
     def check_all(self, overlay: dict[str, str]) -> Report:
         """Check the whole KB with the unsaved buffers overlaid; kept for references."""
-        self.full = api.check([self.root], self.settings, jobs=1, cache=self.cache, overlay=overlay, keep=True, cwd=self.path)
+        self.full = api.check([self.root], self.settings, jobs=1, cache=self.cache, overlay=overlay, keep=True, cwd=self.path,
+                              reuse=self.reuse)
         self.stale = False
         return self.full
 
