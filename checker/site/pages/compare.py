@@ -76,6 +76,24 @@ def comparison_table(pset: PatternSet, page_url: str) -> str:
     ])
 
 
+# (relpath, text, id of the PatternSet, url, grammar) -> (that PatternSet, block). The plugin
+# keeps an unchanged entry's PatternSet across `mkdocs serve` rebuilds, so a rebuild renders only
+# the edited entries' blocks; holding the PatternSet keeps its id from being reused.
+_BLOCKS: dict[tuple, tuple[PatternSet, str]] = {}
+_BLOCKS_MAX = 20_000
+
+
+def _block(entry: Entry, pset: PatternSet, page_url: str, grammar=None) -> str:
+    """`entry_comparison_html`, remembered (see `_BLOCKS`)."""
+    key = (entry.relpath, entry.text, id(pset), page_url, grammar)
+    hit = _BLOCKS.get(key)
+    if hit is None or hit[0] is not pset:
+        if len(_BLOCKS) >= _BLOCKS_MAX:
+            _BLOCKS.clear()
+        hit = _BLOCKS[key] = (pset, entry_comparison_html(entry, pset, page_url, grammar))
+    return hit[1]
+
+
 def entry_comparison_html(entry: Entry, pset: PatternSet, page_url: str, grammar=None) -> str:
     """One entry: heading linking to its page, the comparison table, then the selector."""
     ident, title = entry_label(entry, grammar)
@@ -239,5 +257,5 @@ def comparison_page(
         "",
     ]
     for entry, pset, url in kept:
-        out += [entry_comparison_html(entry, pset, url, grammar), ""]
+        out += [_block(entry, pset, url, grammar), ""]
     return "\n".join(out)
