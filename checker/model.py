@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Iterable
 
 
@@ -37,7 +38,7 @@ class Severity(IntEnum):
     ERROR = 3
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_NAMES[self]  # not `self.name.lower()`: enum's `name` is a slow descriptor
 
     @classmethod
     def parse(cls, value: str) -> "Severity":
@@ -73,6 +74,13 @@ class Finding:
             "message": self.message,
             "fixable": self.fixable,
         }
+
+
+_SEVERITY_NAMES = {s: s.name.lower() for s in Severity}
+
+# The key of Finding's order (its compared fields): sorting by it makes one tuple per finding,
+# not two per comparison as the dataclass's `__lt__` does.
+finding_order = attrgetter("path", "line", "column", "code", "message")
 
 
 @lru_cache(maxsize=4096)  # many findings on one long line hash it once
@@ -295,13 +303,13 @@ class Report:
             out.files_checked += part.files_checked
             out.entries_checked += part.entries_checked
             out.files.extend(part.files)
-        out.findings.sort()
+        out.findings.sort(key=finding_order)
         out.files.sort()
         return out
 
     def merge(self, other: "Report") -> None:
         """Add another KB's (or file's) report."""
-        self.findings = sorted(self.findings + other.findings)
+        self.findings = sorted(self.findings + other.findings, key=finding_order)
         self.files_checked += other.files_checked
         self.entries_checked += other.entries_checked
         self.io_errors += other.io_errors

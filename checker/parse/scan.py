@@ -195,6 +195,10 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
     below = [-1, -1, -1, -1]  # [k]: index of the last non-blank line indented less than k
     for i in range(start, n):
         line = lines[i]
+        if not line:  # a blank line changes nothing, inside a fence or out (a quarter of all lines)
+            if fence_char:
+                in_code[i] = True
+            continue
         if fence_char and fence_item and _indent(line) < fence_item and line.strip(" \t"):
             # CommonMark: a fence in a list item ends with the item (a less indented, non-blank line)
             fences.append(Fence(fence_line, fence_info, True, i, tuple(nested), by_item=True))
@@ -274,6 +278,8 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
         if in_code[i]:
             continue
         line = lines[i]
+        if not line:
+            continue
         lineno = i + 1
         if "sima-check" in line:
             for word, text in suppression_comments(line):
