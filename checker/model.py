@@ -10,9 +10,10 @@ from typing import Any, Iterable
 
 
 def quick_init(cls):
-    """A frozen dataclass whose `__init__` fills the instance dict directly (the generated one
-    calls `object.__setattr__` per field, three times slower): for the types made by the
-    hundred thousand. Equality, order, hashing, repr and pickling stay the dataclass's."""
+    """A frozen dataclass (declared `init=False`) whose `__init__` fills the instance dict
+    directly (the generated one calls `object.__setattr__` per field, three times slower): for
+    the types made by the hundred thousand. Equality, order, hashing, repr and pickling stay the
+    dataclass's."""
     params, body, defaults = [], [], {}
     for f in fields(cls):
         if f.default_factory is not MISSING or not f.init:
@@ -47,7 +48,7 @@ class Severity(IntEnum):
 
 
 @quick_init
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, init=False, order=True)
 class Finding:
     """One problem at one place; ordered by path, line, column, code."""
 
@@ -90,7 +91,7 @@ def line_context(text: str) -> str:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Hit:
     """What a rule yields: a place and a message; `escalate` asks for error severity."""
 
@@ -102,7 +103,7 @@ class Hit:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class HeaderField:
     """A `**Label:** value` line (or a front-matter key)."""
 
@@ -115,7 +116,7 @@ class HeaderField:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Heading:
     """An ATX heading outside code fences."""
 
@@ -126,7 +127,7 @@ class Heading:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Reference:
     """A cross-reference as written; resolution happens in the knowledge base."""
 
@@ -144,7 +145,7 @@ SYNTAXES = ("kb-path", "bare", "relative", "link", "refid", "field")
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Keyword:
     """One keyword with its place."""
 
@@ -154,7 +155,7 @@ class Keyword:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Fence:
     """A code fence: its opening line, info string and closing line (0 when unclosed).
 
@@ -173,7 +174,7 @@ class Fence:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Suppression:
     """An inline `sima-check: disable...` comment."""
 
@@ -200,7 +201,7 @@ class Located:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Entry(Located):
     """One Markdown file of the KB, parsed once."""
 
@@ -246,7 +247,7 @@ class Entry(Located):
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Summary(Located):
     """What every check may know of a file other than its own: the KB index holds these, the cache
     keeps them, and a rule sees nothing more of another file (no line numbers, no text)."""

@@ -24,7 +24,7 @@ def normalise(path: str) -> str:
 
 
 @quick_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Resolution:
     """Where a reference leads.
 
