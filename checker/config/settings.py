@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -197,6 +196,8 @@ def load(path: Path | None = None, cwd: Path | None = None) -> Config:
 
 
 def _load_file(path: Path, required: bool) -> Config | None:
+    import tomllib  # only when there is a file to read: most runs have none
+
     shown = _shown(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

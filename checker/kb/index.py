@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from collections.abc import Iterable, Mapping
 
 from ..config.settings import Config
-from ..model import Entry, Reference, Summary
+from ..model import Entry, Reference, Summary, quick_init
 from ..parse.refid import RefIdGrammar, grammar
 from .suggest import Suggester, Suggestion
 
@@ -23,7 +23,8 @@ def normalise(path: str) -> str:
     return _NORM.sub("-", path.lower())
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, init=False)
 class Resolution:
     """Where a reference leads.
 

@@ -30,8 +30,11 @@ class RefIdGrammar:
         alternatives = "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
         self.patterns = patterns
         self.full = re.compile(rf"(?:{alternatives})\Z")
-        # Mentions are delimited so that `AWS-LESS-01x` or `foo-DEC-05` do not count.
-        self.mention = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w]|-\w)")
+        # Mentions are delimited so that `AWS-LESS-01x` or `foo-DEC-05` do not count. Every default
+        # REF-ID starts with a capital: the look-ahead lets every other position fail at once
+        # (a third faster over prose; extra patterns may start with anything).
+        first = "(?=[A-Z])" if not extra else ""
+        self.mention = re.compile(rf"{first}(?<![\w-])(?:{alternatives})(?![\w]|-\w)")
         self.leading = [re.compile(rf"(?:{p})(?=$|[-_ .])") for p in patterns]
 
     def is_refid(self, value: str) -> bool:

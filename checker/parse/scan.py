@@ -23,7 +23,6 @@ _ITEM_MARKER = re.compile(r"( {0,3}(?:[-*+]|\d{1,9}[.)]))([ \t]+)\S")  # marker,
 _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")  # `- - -` is a rule, not an item
 _RULE = re.compile(r"^ {0,3}---+\s*$")
 _HEADING_WORDS = re.compile(r"[^a-z0-9 -]")
-_HARD_BREAK = re.compile(r"\\$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 _FILE_TITLE = re.compile(r"(?:File:\s*)?[^\s/]+(?: [^\s/]+)*\.md\Z", re.IGNORECASE)
 
@@ -153,6 +152,13 @@ def suppression_comments(line: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=16384)  # labels repeat across entries (Status, REF-ID, ...)
+def _label_key(written: str) -> tuple[str, str]:
+    """A field's label as written and its key: lower-cased, single-spaced."""
+    label = intern(written.strip())
+    return label, intern(" ".join(label.lower().split()))
+
+
 @lru_cache(maxsize=16384)  # headings repeat across entries (Summary, Keywords, ...)
 def section_key(text: str) -> str:
     """Heading text reduced to ASCII words: `## 🏷️ KEYWORDS` -> `keywords`."""
@@ -195,6 +201,10 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
     below = [-1, -1, -1, -1]  # [k]: index of the last non-blank line indented less than k
     for i in range(start, n):
         line = lines[i]
+        if not line:  # a blank line changes nothing, inside a fence or out (a quarter of all lines)
+            if fence_char:
+                in_code[i] = True
+            continue
         if fence_char and fence_item and _indent(line) < fence_item and line.strip(" \t"):
             # CommonMark: a fence in a list item ends with the item (a less indented, non-blank line)
             fences.append(Fence(fence_line, fence_info, True, i, tuple(nested), by_item=True))
@@ -212,7 +222,8 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 fence_char = ""
                 _note_indent(below, line, i)
             continue
-        if line and line[0] not in " \t":  # the common case of _note_indent, without a call
+        c = line[0]
+        if c not in " \t":  # the common case of _note_indent, without a call
             below[1] = below[2] = below[3] = i
         else:
             _note_indent(below, line, i)  # code lines do not count: they hold no list item
@@ -235,7 +246,7 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
             m = _ITEM_FENCE.match(line)
             if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
                 item_fence = (m.group(2)[0], len(m.group(2)), len(m.group(1).expandtabs(4)))
-        if "#" in line[:4]:  # cheap pre-test; the pattern decides
+        if c == "#" or (c == " " and "#" in line[:4]):  # cheap pre-test; the pattern decides
             h = heading(line)
             if h:
                 raw_headings.append((h[0], intern(h[1].strip()), i + 1))
@@ -274,6 +285,8 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
         if in_code[i]:
             continue
         line = lines[i]
+        if not line:
+            continue
         lineno = i + 1
         if "sima-check" in line:
             for word, text in suppression_comments(line):
@@ -283,10 +296,9 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
         if "**" in line:
             m = _FIELD.match(line)
             if m:
-                label = intern(m.group(1).strip())
-                key = intern(" ".join(label.lower().split()))
+                label, key = _label_key(m.group(1))
                 raw = m.group(2).rstrip()
-                value = _HARD_BREAK.sub("", raw).strip()
+                value = (raw[:-1] if raw[-1:] == "\\" else raw).strip()  # a trailing `\` is a hard break
                 fields.append(HeaderField(label, key, value, lineno, m.start(2) + 1, lineno < header_stop))
                 if (key == "ref-id" and lineno < header_stop) or key in NON_REFERENCE_KEYS:
                     no_mentions_line = lineno

@@ -33,8 +33,11 @@ def summary_line(result: Report) -> str:
 def render(result: Report, colour: bool = False, **_: object) -> str:
     """One line per finding and a closing summary."""
     lines = []
+    paths: dict[str, str] = {}  # a file's findings share its path: made visible once
     for f in result.findings:
-        sev, path = str(f.severity), visible(f.path)
+        sev, path = str(f.severity), paths.get(f.path)
+        if path is None:
+            path = paths[f.path] = visible(f.path)
         if colour:
             where = f"{_BOLD}{path}:{f.line}:{f.column}:{_RESET}"
             tag = f"{_COLOURS[sev]}{f.code} [{sev}]{_RESET}"

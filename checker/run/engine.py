@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 
 from ..config.policy import Policy, compile_policy
 from ..kb.index import KnowledgeBase
-from ..model import Checked, Entry, Finding, Report, Severity, line_context
+from ..model import Checked, Entry, Finding, Report, Severity, finding_order, line_context
 from ..rules import Context, lookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -111,7 +111,7 @@ def check_each(entries: Iterable[Entry], kb: KnowledgeBase, policy: Policy, root
     for entry in entries:
         shown = printable(prefix + entry.relpath)
         findings, resolved = check_entry(entry, kb, policy, shown)
-        one = Report(findings=sorted(findings), files_checked=1, entries_checked=int(entry.kind == "entry"), files=[shown])
+        one = Report(findings=sorted(findings, key=finding_order), files_checked=1, entries_checked=int(entry.kind == "entry"), files=[shown])
         yield one, (Checked(entry, tuple(resolved), shown) if keep else None)
 
 
