@@ -27,7 +27,7 @@ PICKLE = pickle.HIGHEST_PROTOCOL
 # A shard keeps whole parsed files between the stages up to this many bytes of text (beyond
 # it, parses without their text, which the check stage reads and decodes again): a KB of a few
 # thousand entries is read once, and memory stays bounded for any size.
-KEEP_TEXT_BYTES = 8 << 20
+KEEP_TEXT_BYTES = 2 << 20
 
 
 class Row(NamedTuple):

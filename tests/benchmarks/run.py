@@ -252,6 +252,15 @@ def row(what: str, target: str, measured: str, ok: bool | None) -> str:
     return f"| {what} | {target} | {measured} | {verdict} |"
 
 
+def bytecode() -> None:
+    """Compile the checker's modules as an installed package has them (an editable install
+    does not, and with PYTHONDONTWRITEBYTECODE set every run would compile them again)."""
+    import compileall
+
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    compileall.compile_dir(str(REPO / "checker"), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run everything and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -261,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-mkdocs", action="store_true", help="skip the mkdocs builds")
     ap.add_argument("--json", type=Path, help="also write the raw numbers here")
     args = ap.parse_args(argv)
+    bytecode()
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]

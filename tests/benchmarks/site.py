@@ -252,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--serve-size", type=int, default=1000, help="KB size of the `mkdocs serve` rebuild (0: skip)")
     ap.add_argument("--json", type=Path, help="also write the raw numbers here")
     args = ap.parse_args(argv)
+    run.bytecode()
     why_not = run.mkdocs_available()
     if why_not:
         raise SystemExit(f"cannot build: {why_not}")
