@@ -133,7 +133,7 @@ def may_cite(line: str, grammar: RefIdGrammar) -> bool:
     `scan.parse_decoded` writes the same test out in its line loop)."""
     if "`" in line or "](" in line or ".md" in line or ".MD" in line or "/sima/" in line or "/SIMA/" in line:
         return True
-    return "-" in line and (MENTION_HINT.search(line) is not None or not hinted(grammar))
+    return "-" in line and (_MENTION_HINT.search(line) is not None or not hinted(grammar))
 
 
 def hinted(grammar: RefIdGrammar) -> bool:

@@ -11,6 +11,7 @@ import os
 import pickle
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -61,17 +62,9 @@ class Stub(NamedTuple):
     summary: bytes
 
 
-def _with_text(entry: Entry, text: str, lines: tuple[str, ...]) -> Entry:
-    """A copy of the frozen `entry` with other text and lines (`dataclasses.replace` re-runs
-    `__init__` over every field: this copies the attributes, several times cheaper)."""
-    copy = object.__new__(Entry)
-    copy.__dict__.update(entry.__dict__, text=text, lines=lines)
-    return copy
-
-
 def light(entry: Entry) -> Entry:
     """An Entry without its text and lines, which the file gives back cheaply."""
-    return _with_text(entry, "", ()) if entry.lines or entry.text else entry
+    return replace(entry, text="", lines=()) if entry.lines or entry.text else entry
 
 
 def restore(entry: Entry, data: bytes) -> Entry:
@@ -81,7 +74,7 @@ def restore(entry: Entry, data: bytes) -> Entry:
     decoded = decode(data)
     if decoded.error:
         return entry
-    return _with_text(entry, decoded.text, decoded.lines)
+    return replace(entry, text=decoded.text, lines=decoded.lines)
 
 
 class Summaries(Mapping):
