@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from ...parse.inline import code_spans, strip_links
@@ -43,3 +44,15 @@ def pre(text: str) -> str:
 def md_text(text: str) -> str:
     """Plain text for Markdown (a heading): HTML escaped, Markdown specials backslashed."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+_JSON_INERT = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def inert_json(value: object, ascii: bool = False) -> str:
+    """Compact JSON whose `<`, `>`, `&` and line separators are `\\u` escapes: inert in an
+    attribute, inside `<script>` or in a file a page's script loads."""
+    text = json.dumps(value, ensure_ascii=ascii, separators=(",", ":"))
+    for ch, code in _JSON_INERT:
+        text = text.replace(ch, code)
+    return text

@@ -7,13 +7,12 @@ Pure string builders, no MkDocs import. Every value taken from an entry goes thr
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
 from ...model import Entry
 from ...parse.slug import slugify
-from ..html import esc, page_href, pre, rich_inline, safe_url
+from ..html import esc, inert_json, page_href, pre, rich_inline, safe_url
 from ..patterns import Cell, DecisionTree, Outcome, Pattern, PatternSet
 from ..render import entry_title
 
@@ -136,10 +135,7 @@ def tree_json(pset: PatternSet, page_url: str) -> str:
             for q in tree.questions
         },
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for ch, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(ch, code)
-    return text
+    return inert_json(data)
 
 
 def _static_outcome(o: Outcome, pset: PatternSet, page_url: str, tree_id: str) -> str:

@@ -17,14 +17,16 @@ Layout:
   entry page already lists its own findings with messages. A file that is not published has
   no entry page, so its row on the paged table lists its first `MESSAGES_MAX` errors.
 
-The pager lists every page number: about 40 bytes per `PAGE_SIZE` files, the one part of a
-page that grows with the KB (10,000 files: 4 KB)."""
+Every page of the table has the catalogues' page bar of fixed size (`paging.page_bar`); the
+first page also lists every page with the files it holds (`paging.page_list`), the one part
+that grows with the KB (about 80 bytes per `PAGE_SIZE` files)."""
 from __future__ import annotations
 
 from ..data import SiteData
 from ..html import Linker, esc, inline
 from .common import block, entry_link, rule_ref
 from .dashrows import ROOT_FOLDER, SEVERITIES, Row, dashboard_rows, folder_counts, rule_counts, rows_json
+from .paging import memo, page_bar, page_list
 from .paths import Paths
 
 PAGE_SIZE = 100  # rows per static page of the file table
@@ -38,7 +40,7 @@ class Dashboard:
 
     def __init__(self, data: SiteData, paths: Paths) -> None:
         self.data, self.paths = data, paths
-        self.rows = dashboard_rows(data)
+        self.rows = memo(data, "dashboard-rows", lambda: dashboard_rows(data))  # the registry and the data file share them
 
     @property
     def page_count(self) -> int:
@@ -99,16 +101,19 @@ class Dashboard:
         badges = _badges(r, linker, self.paths) or '<span class="sima-state sima-state--clean">clean</span>'
         return f'<tr id="row-{r.index}"><td>{file}</td><td>{esc(r.kind)}</td>{nums}<td>{badges}</td></tr>'
 
+    def _pages(self) -> tuple[list[str], list[str]]:
+        """The table's pages: source paths and the files each holds."""
+        srcs = [self.paths.compliance_page(k) for k in range(1, self.page_count + 1)]
+        ranges = [f"files {lo + 1}\u2013{min(lo + PAGE_SIZE, len(self.rows))}" for lo in range(0, self.page_count * PAGE_SIZE, PAGE_SIZE)]
+        return srcs, ranges
+
     def _pager(self, n: int, linker: Linker) -> str:
-        if self.page_count == 1:
-            return ""
-        links = []
-        for k in range(1, self.page_count + 1):
-            if k == n:
-                links.append(f'<strong aria-current="page">{k}</strong>')
-            else:
-                links.append(f'<a href="{esc(linker.href(self.paths.compliance_page(k)) or "")}">{k}</a>')
-        return f'<nav class="sima-pager" aria-label="Pages of the file table">Pages: {" ".join(links)}</nav>'
+        srcs, ranges = self._pages()
+        return page_bar(linker, srcs, n, ranges)
+
+    def pages_html(self, linker: Linker) -> str:
+        """Every page of the table with the files it holds ('' for one page)."""
+        return page_list(linker, *self._pages())
 
     def row_href(self, index: int, linker: Linker) -> str:
         """Link to row `index` on its page."""
@@ -150,7 +155,7 @@ def compliance_page(data: SiteData, linker: Linker, paths: Paths, dash: Dashboar
         f'<p class="sima-dash__totals">Findings: {totals}</p>'
         f'<div class="sima-dash__counts">{_by_rule(data, linker, paths)}{_by_folder(dash, linker)}</div>'
         f'<h2 id="files">Files</h2>{tools}'
-        f'<div class="sima-dash__static">{first}{dash._table(1, linker)}</div>'
+        f'<div class="sima-dash__static">{first}{dash._table(1, linker)}{dash.pages_html(linker)}</div>'
         '<div class="sima-dash__live" hidden></div></div>'
     )
     parts = [

@@ -5,12 +5,11 @@ Computed once per build (`dashboard_rows`), shared by the dashboard's first page
 file tables and the data file, so every view counts the same rows the same way."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 
 from ..data import SiteData
-from ..html import Linker
+from ..html import Linker, inert_json
 from .paths import Paths
 
 SEVERITIES = ("error", "warning", "info")
@@ -110,8 +109,7 @@ def rows_json(rows: list[Row], data: SiteData, linker: Linker, paths: Paths) -> 
             for r in rows
         ],
     }
-    text = json.dumps(doc, ensure_ascii=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+    return inert_json(doc, ascii=True) + "\n"
 
 
 # Row array layout of the JSON; `rules` items are [code, severity initial (e|w|i), findings].

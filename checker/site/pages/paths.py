@@ -30,7 +30,7 @@ class Paths:
 
     def compliance_page(self, n: int) -> str:
         """Page `n` (from 1) of the dashboard's file table; page 1 is the dashboard itself."""
-        return self.compliance if n <= 1 else f"{self.base}/compliance/{n}.md"
+        return self.page(self.compliance, n)
 
     @property
     def compliance_data(self) -> str:

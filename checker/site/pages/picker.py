@@ -10,13 +10,12 @@ A pick is `KEY.N` (the entry's key, the pattern's position from 1), kept in the 
 """
 from __future__ import annotations
 
-import json
 import posixpath
 from typing import Callable
 
 from ...parse.inline import strip_links
 from ..data import SiteData
-from ..html import Linker, esc
+from ..html import Linker, esc, inert_json
 from ..patterns import Pattern, PatternSet
 from ..render import entry_title
 
@@ -40,13 +39,6 @@ def chunk_src(comparison_src: str, n: int) -> str:
     """Chunk file `n` (0-based)."""
     return f"{data_dir(comparison_src)}/chunk-{n}.json"
 
-
-def dumps(value: object) -> str:
-    """Compact JSON with `<`, `>`, `&` and the JS line separators as \\u escapes."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for ch, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(ch, code)
-    return text
 
 
 def _published(data: SiteData) -> list[tuple[str, PatternSet]]:
@@ -91,7 +83,7 @@ def picker_data(data: SiteData, comparison_src: str) -> dict[str, Callable[[Link
             entries.append([key, e.refid or e.name, entry_title(e, grammar), linker.href(rel) or ""])
             rows += [[p.name, p.qualifier, i, n] for n, p in enumerate(pset.patterns, 1)]
         chunks = [linker.href(chunk_src(comparison_src, n)) or "" for n in range(n_chunks)]
-        return dumps({"version": 1, "chunk": CHUNK, "chunks": chunks, "entries": entries, "patterns": rows})
+        return inert_json({"version": 1, "chunk": CHUNK, "chunks": chunks, "entries": entries, "patterns": rows})
 
     def chunk(n: int) -> Callable[[Linker], str]:
         def build(linker: Linker) -> str:
@@ -99,7 +91,7 @@ def picker_data(data: SiteData, comparison_src: str) -> dict[str, Callable[[Link
                 [_pattern(p, pset, linker.href(rel, p.slug) or "") for p in pset.patterns]
                 for rel, pset in items[n * CHUNK:(n + 1) * CHUNK]
             ]
-            return dumps({"first": n * CHUNK, "entries": out})
+            return inert_json({"first": n * CHUNK, "entries": out})
         return build
 
     files = {index_src(comparison_src): index}

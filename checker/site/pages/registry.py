@@ -85,6 +85,7 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
         (p.pattern_list_page, "All patterns", len(pattern_chunks(d)),
          lambda n: lambda ln: pattern_list(d, ln, p, anchor_id, n), {}),
         (p.refmap_page, "Reference map", len(map_chunks(d)), lambda n: lambda ln: kb_map_page(d, ln, p, n), {}),
+        (p.compliance_page, "Compliance", dash.page_count, lambda n: lambda ln: dash.page(n, ln), {"hide": ["toc"]}),
     )
     for src, title, count, builder, meta in more:
         pages += [GeneratedPage(src(n), f"{title}, page {n}", builder(n), False, None, dict(meta)) for n in range(2, count + 1)]
@@ -94,11 +95,6 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
                           lambda ln, rel=rel, n=n: cited_by_page(d, ln, p, rel, n), False, None)
             for n in range(1, cited_by_count(d, rel) + 1)
         ]
-    pages += [  # the dashboard's file table beyond its first page: out of the nav, linked by its pager
-        GeneratedPage(p.compliance_page(n), f"Compliance, page {n}", lambda ln, n=n: dash.page(n, ln), False, None,
-                      {"hide": ["toc"]})
-        for n in range(2, dash.page_count + 1)
-    ]
     return tuple(pages)
 
 
