@@ -9,7 +9,8 @@ Hooks used, and why:
   (`pages.generated_pages`, the one registry) and assets, and set the navigation (files are
   final here and the nav is not built yet).
 - on_nav: record every page's URL so links can be written relative to each page; fill the
-  generated data files (JSON the catalogue pages' scripts load), whose links need those URLs.
+  generated data files (JSON the catalogue pages' scripts load), whose links need those URLs;
+  under `serve --dirty`, write the generated files' own sources (before MkDocs reads any page).
 - on_page_markdown: replace a page's Markdown with the builders' output; the generated HTML
   blocks (card, compliance, comparison, backlinks, catalogue tables) are held in `Slots` and
   Python-Markdown only sees a placeholder comment for each.
@@ -131,8 +132,6 @@ class SimaPlugin(BasePlugin[SimaConfig]):
                 f.dest_uri = "index.html"
             files.append(f)
         self._built = {}
-        if self._dirty is not None:
-            self._write_sources(files)
         for name in ASSETS:
             files.append(File.generated(config, ASSET_URI + name, abs_src_path=str(ASSET_DIR / name)))
         if self.config.nav and (not config.nav or config.nav is getattr(self, "_own_nav", None)):
@@ -144,9 +143,15 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         self.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         for src in self.data_files:
             self.urls[src] = files.get_file_from_path(src).url
-        if self._dirty is None:
-            for src, gen in self.data_files.items():
-                files.get_file_from_path(src).content_string = gen.build(Linker(src, self.urls))
+        for src, gen in self.data_files.items():
+            text = gen.build(Linker(src, self.urls))
+            if self._dirty is None:
+                files.get_file_from_path(src).content_string = text
+            else:
+                self._write_source(src, text)
+        if self._dirty is not None:
+            for src, gen in self.generated.items():
+                self._built[src] = self._write_source(src, gen.build(Linker(src, self.urls)))
         return nav
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
@@ -188,29 +193,24 @@ class SimaPlugin(BasePlugin[SimaConfig]):
 
     def _generated_file(self, src: str, config: MkDocsConfig) -> File:
         """A generated page's or data file's File: content filled later, or under `serve
-        --dirty` a source file of its own (see `_write_sources`)."""
+        --dirty` a source file of its own (see `_write_source`)."""
         if self._dirty is None:
             return File.generated(config, src, content="")  # pages: built in on_page_markdown; data: on_nav
         return File(src, self._dirty.name, config.site_dir, config.use_directory_urls)
 
-    def _write_sources(self, files: Files) -> None:
-        """`serve --dirty`: build every generated page and data file now (URLs are final once
-        the files are) and rewrite the source files whose text changed; MkDocs then rebuilds
-        only those (and the edited entries: other pages keep their backlinks until a full build)."""
-        urls = {f.src_uri: f.url for f in files.documentation_pages()}
-        urls.update({src: files.get_file_from_path(src).url for src in self.data_files})
-        for src, gen in [*self.generated.items(), *self.data_files.items()]:
-            text = gen.build(Linker(src, urls))
-            if src in self.generated:
-                self._built[src] = text
-            path = Path(self._dirty.name) / src
-            try:
-                same = path.read_text(encoding="utf-8") == text
-            except OSError:
-                same = False
-            if not same:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+    def _write_source(self, src: str, text: str) -> str:
+        """`serve --dirty`: rewrite a generated file's own source only when its text changed;
+        MkDocs then rebuilds just those (and the edited entries: other pages keep their
+        backlinks until a full build). Returns the text."""
+        path = Path(self._dirty.name) / src
+        try:
+            same = path.read_text(encoding="utf-8") == text
+        except OSError:
+            same = False
+        if not same:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return text
 
     def _report(self, data: SiteData, summary: dict[str, int]) -> None:
         log.info(
