@@ -11,6 +11,8 @@ Hooks used, and why:
 - on_nav: record every page's URL so links can be written relative to each page; fill the
   generated data files (JSON the catalogue pages' scripts load), whose links need those URLs;
   under `serve --dirty`, write the generated files' own sources (before MkDocs reads any page).
+  On `mkdocs build` it then starts the helper process that renders pages from the end of the
+  list (`parallel`), when the build's page hooks are this plugin's own.
 - on_page_markdown: replace a page's Markdown with the builders' output; the generated HTML
   blocks (card, compliance, comparison, backlinks, catalogue tables) are held in `Slots` and
   Python-Markdown only sees a placeholder comment for each.
@@ -19,6 +21,7 @@ Hooks used, and why:
   indexes the page; then the last-line defence: no `javascript:`-style URL survives in the HTML.
 - on_post_page: put the held blocks in. After search indexed the page, so they stay out of
   the search index without Material parsing them.
+- on_env / on_build_error: stop the helper process.
 - on_serve: also watch the checker's settings file.
 """
 from __future__ import annotations
@@ -36,7 +39,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..model import Entry
-from . import build, pages, patterns
+from . import build, pages, parallel, patterns
 from .build import ASSET_DIR, ASSET_URI, ASSETS
 from .data import MODES, SiteData
 from .html import Linker, neutralize
@@ -66,6 +69,10 @@ class SimaConfig(base.Config):
     """Keep the checker's cache (`.sima-check-cache` beside mkdocs.yml, or a temporary folder when
     that is inside `docs_dir`), so a rebuild re-parses only the files that changed."""
 
+    parallel = c.Type(bool, default=True)
+    """On `mkdocs build`, render pages in a second process as well (Linux, two or more CPUs, no
+    other plugin with page hooks); the site is the same either way."""
+
 
 class SimaPlugin(BasePlugin[SimaConfig]):
     """Publish a SIMA knowledge base validated by sima-check."""
@@ -80,10 +87,14 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds. Under
         `mkdocs serve --dirty` the generated pages get source files of their own, rewritten
         only when their text changes, so a rebuild renders just them and the edited pages."""
+        self._command = command
         if command == "serve" and dirty:
             self._dirty = tempfile.TemporaryDirectory(prefix="sima-pages-")
 
     _dirty: tempfile.TemporaryDirectory | None = None
+    _command: str | None = None  # None when MkDocs' build is called without its command line
+    _helper: parallel.Helper | None = None
+    _remote: set[str] | frozenset = frozenset()  # pages the helper rendered, until on_page_content
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path or ".").resolve().parent
@@ -152,10 +163,25 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         if self._dirty is not None:
             for src, gen in self.generated.items():
                 self._built[src] = self._write_source(src, gen.build(Linker(src, self.urls)))
+        self._remote: set[str] = set()
+        if self.config.parallel and parallel.eligible(self._command, config, self, len(self.urls)):
+            from mkdocs.commands.build import _populate_page  # MkDocs' own page step, run by the helper
+
+            doc = [f for f in files.documentation_pages() if f.page is not None]
+            self._helper = parallel.Helper.start(doc, _populate_page, (config, files), self)
         return nav
 
     def on_page_markdown(self, markdown: str, page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
+        done = self._helper.take(src) if self._helper is not None else None
+        if done is not None:  # the helper process rendered this page: take its results
+            done.replay_logs()
+            page.meta = done.meta
+            if done.state is not None:
+                self._slots[src] = done.state
+            page.render = lambda config, files: done.install(page, files)
+            self._remote.add(src)
+            return done.markdown
         linker = Linker(src, self.urls)
         slots = self._slots[src] = pages.Slots(self._slot_key)
         if src in self.generated:
@@ -177,6 +203,10 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         return page_md
 
     def on_page_content(self, html: str, page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self._remote:  # the helper's HTML is final
+            self._remote.discard(page.file.src_uri)
+            del page.render
+            return html
         inline = self._inline.pop(page.file.src_uri, None)  # the body's links: before search indexes it
         return neutralize(inline.fill(html) if inline is not None else html)
 
@@ -184,12 +214,30 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         slots = self._slots.pop(page.file.src_uri, None)
         return slots.fill(output, neutralize) if slots is not None else output
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        self._stop_helper()
+        return env
+
+    def on_build_error(self, error: Exception) -> None:
+        self._stop_helper()
+
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.settings_file is not None:
             server.watch(str(self.settings_file))
         return server
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _page_state(self, src: str):
+        """What this plugin keeps of a page between on_page_markdown and on_post_page (the
+        helper process sends it with the page)."""
+        return self._slots.pop(src, None)
+
+    def _stop_helper(self) -> None:
+        if self._helper is not None:
+            self._helper.close()
+            log.debug(f"{self._helper.done} pages rendered in a second process")
+            self._helper = None
 
     def _generated_file(self, src: str, config: MkDocsConfig) -> File:
         """A generated page's or data file's File: content filled later, or under `serve
