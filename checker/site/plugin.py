@@ -90,6 +90,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         self._command = command
         if command == "serve" and dirty:
             self._dirty = tempfile.TemporaryDirectory(prefix="sima-pages-")
+            self._inputs, self._texts = {}, {}  # the sources live in this new folder
 
     _dirty: tempfile.TemporaryDirectory | None = None
     _command: str | None = None  # None when MkDocs' build is called without its command line
@@ -154,15 +155,11 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         self.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         for src in self.data_files:
             self.urls[src] = files.get_file_from_path(src).url
-        for src, gen in self.data_files.items():
-            text = gen.build(Linker(src, self.urls))
-            if self._dirty is None:
-                files.get_file_from_path(src).content_string = text
-            else:
-                self._write_source(src, text)
-        if self._dirty is not None:
-            for src, gen in self.generated.items():
-                self._built[src] = self._write_source(src, gen.build(Linker(src, self.urls)))
+        if self._dirty is None:
+            for src, gen in self.data_files.items():
+                files.get_file_from_path(src).content_string = gen.build(Linker(src, self.urls))
+        else:
+            self._write_sources()
         self._remote: set[str] = set()
         if self.config.parallel and parallel.eligible(self._command, config, self, len(self.urls)):
             from mkdocs.commands.build import _populate_page  # MkDocs' own page step, run by the helper
@@ -245,6 +242,22 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         if self._dirty is None:
             return File.generated(config, src, content="")  # pages: built in on_page_markdown; data: on_nav
         return File(src, self._dirty.name, config.site_dir, config.use_directory_urls)
+
+    def _write_sources(self) -> None:
+        """`serve --dirty`: the generated files' own sources, built again except for the families
+        whose inputs and URLs are as in the last build (`pages.family_inputs`): those keep their text."""
+        inputs = {family: (value, self.urls, self.paths, self.site_name) for family, value in pages.family_inputs(self.data).items()}
+        same = {family for family, value in inputs.items() if self._inputs.get(family) == value}
+        texts = {}
+        for src, gen in [*self.data_files.items(), *self.generated.items()]:
+            text = self._texts.get(src) if gen.family in same else None
+            texts[src] = text if text is not None else self._write_source(src, gen.build(Linker(src, self.urls)))
+            if src in self.generated:
+                self._built[src] = texts[src]
+        self._inputs, self._texts = inputs, texts
+
+    _inputs: dict = {}  # serve --dirty: the last build's `family_inputs` (with URLs, paths, site name)
+    _texts: dict[str, str] = {}  # serve --dirty: the last build's generated texts
 
     def _write_source(self, src: str, text: str) -> str:
         """`serve --dirty`: rewrite a generated file's own source only when its text changed;

@@ -68,3 +68,57 @@ def test_an_unchanged_dirty_rebuild_renders_no_page(tmp_path, monkeypatch) -> No
     after = _stamps(site)
     assert after.keys() == before.keys()
     assert {p for p in after if after[p] != before[p]} == {"404.html"}  # MkDocs renders its theme's 404 page every time
+
+
+def _counting(monkeypatch, names: tuple[str, ...]) -> dict[str, int]:
+    """Count the calls of the registry's page builders `names` (its lambdas look them up there)."""
+    from checker.site.pages import registry
+
+    calls = dict.fromkeys(names, 0)
+    for name in names:
+        def wrapped(*args, _name=name, _real=getattr(registry, name), **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(registry, name, wrapped)
+    return calls
+
+
+FAMILY_BUILDERS = ("comparison", "pattern_list", "refid_index", "keyword_index")
+
+
+def test_a_dirty_rebuild_does_not_build_the_catalogues_whose_inputs_did_not_change(tmp_path, monkeypatch) -> None:
+    project = copy_project(tmp_path / "project")
+    build, site = _builds(project, monkeypatch)
+    calls = _counting(monkeypatch, FAMILY_BUILDERS + ("rules_index",))
+    build()
+    assert all(calls.values()), calls
+    seed = project / "sima" / SEED_REL
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("Each pattern has distinct", "Each pattern has clearly distinct", 1), encoding="utf-8")
+    os.utime(seed)
+    calls.update(dict.fromkeys(calls, 0))
+    build()
+    assert {name: calls[name] for name in FAMILY_BUILDERS} == dict.fromkeys(FAMILY_BUILDERS, 0)
+    assert calls["rules_index"] == 1  # a page of no family is always built
+    assert "clearly distinct" in (site / "aws/general/AWS-General-ProcessingPatterns_AWS-LESS-01/index.html").read_text(encoding="utf-8")
+
+
+def test_a_dirty_rebuild_builds_the_catalogues_whose_inputs_changed(tmp_path, monkeypatch) -> None:
+    project = copy_project(tmp_path / "project")
+    build, site = _builds(project, monkeypatch)
+    build()
+    seed = project / "sima" / SEED_REL
+    text = seed.read_text(encoding="utf-8")
+    edits = [
+        ("- Client waits for response", "- Client waits for a zebra-striped response", "catalog/patterns/index.html"),
+        ("synchronous, asynchronous,", "synchronous, quokka-keyword, asynchronous,", "catalog/keywords/index.html"),
+    ]
+    for old, new, page in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+        seed.write_text(text, encoding="utf-8")
+        os.utime(seed)
+        time.sleep(0.05)
+        build()
+        word = new.split()[-2] if "zebra" in new else "quokka-keyword"
+        assert word in (site / page).read_text(encoding="utf-8"), page

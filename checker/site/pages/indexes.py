@@ -146,3 +146,13 @@ def _where(page: int, pages: list[list], ranges: list[str]) -> str:
     if len(pages) < 2:
         return ""
     return f"; this page: {esc(ranges[page - 1])} (page {page} of {len(pages)})"
+
+
+def index_inputs(data: SiteData) -> tuple:
+    """What the REF-ID and keyword indexes read of each file: `serve --dirty` rebuilds their
+    pages only when this changes. Keep it in step with the builders above."""
+    return tuple(
+        (rel, data.titles.get(rel), e.refid, field_value(e, "category"), field_value(e, "status"),
+         tuple(k.text for k in e.keywords), rel in data.excluded)
+        for rel, e in sorted(data.entries.items())
+    )

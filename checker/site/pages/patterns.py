@@ -167,3 +167,16 @@ def _pages_html(data: SiteData, linker: Linker, paths: Paths, pages: list[list[s
     everything = linker.href(paths.pattern_list)
     by_name = f' Every pattern by name: <a href="{esc(everything)}">All patterns</a>.' if everything else ""
     return f'<div class="sima-comparison-pages"><p>In path order. Top folders: {jump}.{by_name}</p>{listed}</div>'
+
+
+def pattern_inputs(data: SiteData) -> tuple:
+    """What the pattern catalogue (comparison pages, all-patterns list, picker data) reads of
+    each entry with patterns: `serve --dirty` rebuilds those pages only when this changes.
+    Keep it in step with the builders above and in `compare.py` and `picker.py`."""
+    rows = []
+    for rel, pset in sorted(data.patterns.items()):
+        e = data.entry(rel)
+        purpose = e.field("purpose")
+        rows.append((rel, pset, data.titles.get(rel), e.refid, e.name, e.kind, field_value(e, "category"),
+                     purpose.value if purpose else None))
+    return tuple(data.kb.settings.refid_patterns), tuple(rows)

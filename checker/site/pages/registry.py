@@ -12,10 +12,10 @@ from .compare import anchor_id
 from .citedby import cited_by_count, cited_by_page
 from .compliance import Dashboard
 from .home import home_page
-from .indexes import keyword_chunks, keyword_index, refid_chunks, refid_index
+from .indexes import index_inputs, keyword_chunks, keyword_index, refid_chunks, refid_index
 from .paths import Paths
 from .refmap import kb_map_page, map_chunks
-from .patterns import comparison, comparison_chunks, pattern_chunks, pattern_list
+from .patterns import comparison, comparison_chunks, pattern_chunks, pattern_inputs, pattern_list
 from .picker import picker_data
 from .rules import rule_page, rules_index
 
@@ -35,6 +35,7 @@ class GeneratedPage:
     searchable: bool
     nav: str | None = ""
     meta: dict = field(default_factory=dict)  # page meta the theme reads (Material: `hide`)
+    family: str | None = None  # a key of `family_inputs`: what the page reads of the KB is said there
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,14 @@ class DataFile:
 
     src: str
     build: Callable[[Linker], str]
+    family: str | None = None
+
+
+def family_inputs(data: SiteData) -> dict[str, tuple]:
+    """For the families of generated pages that say so, all that their pages read of the KB.
+    Under `mkdocs serve --dirty` a family whose inputs (and URLs) equal the last build's keeps
+    its pages' text instead of building them again; pages of no family are always built."""
+    return {"patterns": pattern_inputs(data), "indexes": index_inputs(data)}
 
 
 def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
@@ -52,7 +61,7 @@ def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
     dash = Dashboard(data, paths)
     return (
         DataFile(paths.compliance_data, dash.json),  # the dashboard's rows, for assets/dashboard.js
-        *(DataFile(src, build) for src, build in picker_data(data, paths.comparison).items()),
+        *(DataFile(src, build, "patterns") for src, build in picker_data(data, paths.comparison).items()),
     )
 
 
@@ -64,10 +73,12 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
     dash = Dashboard(d, p)
     pages = [
         GeneratedPage(p.home, "Home", lambda ln: home_page(d, ln, p, site_name), True),
-        GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln, p), False, cat),
-        GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln, p), False, cat),
-        GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln, paths=p), False, cat, wide),
-        GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat),
+        GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln, p), False, cat, family="indexes"),
+        GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln, p), False, cat, family="indexes"),
+        GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln, paths=p), False, cat, wide,
+                      "patterns"),
+        GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat,
+                      family="patterns"),
         GeneratedPage(p.compliance, "Compliance", dash.first_page, False, cat, {"hide": ["toc"]}),
         GeneratedPage(p.refmap, "Reference map", lambda ln: kb_map_page(d, ln, p), False, cat),
         GeneratedPage(p.rules, "Rules", lambda ln: rules_index(d, ln, p), False, f"{cat}/Rules"),
@@ -78,17 +89,21 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
     ]
     # The pages after the first of each paged catalogue: out of the nav, linked by their first page.
     more = (
-        (p.refids_page, "REF-ID index", len(refid_chunks(d)), lambda n: lambda ln: refid_index(d, ln, p, n), {}),
-        (p.keywords_page, "Keyword index", len(keyword_chunks(d)), lambda n: lambda ln: keyword_index(d, ln, p, n), {}),
+        (p.refids_page, "REF-ID index", len(refid_chunks(d)), lambda n: lambda ln: refid_index(d, ln, p, n), {},
+         "indexes"),
+        (p.keywords_page, "Keyword index", len(keyword_chunks(d)), lambda n: lambda ln: keyword_index(d, ln, p, n), {},
+         "indexes"),
         (p.comparison_page, "Pattern comparison", len(comparison_chunks(d)),
-         lambda n: lambda ln: comparison(d, ln, page=n, paths=p), wide),
+         lambda n: lambda ln: comparison(d, ln, page=n, paths=p), wide, "patterns"),
         (p.pattern_list_page, "All patterns", len(pattern_chunks(d)),
-         lambda n: lambda ln: pattern_list(d, ln, p, anchor_id, n), {}),
-        (p.refmap_page, "Reference map", len(map_chunks(d)), lambda n: lambda ln: kb_map_page(d, ln, p, n), {}),
-        (p.compliance_page, "Compliance", dash.page_count, lambda n: lambda ln: dash.page(n, ln), {"hide": ["toc"]}),
+         lambda n: lambda ln: pattern_list(d, ln, p, anchor_id, n), {}, "patterns"),
+        (p.refmap_page, "Reference map", len(map_chunks(d)), lambda n: lambda ln: kb_map_page(d, ln, p, n), {}, None),
+        (p.compliance_page, "Compliance", dash.page_count, lambda n: lambda ln: dash.page(n, ln), {"hide": ["toc"]},
+         None),
     )
-    for src, title, count, builder, meta in more:
-        pages += [GeneratedPage(src(n), f"{title}, page {n}", builder(n), False, None, dict(meta)) for n in range(2, count + 1)]
+    for src, title, count, builder, meta, family in more:
+        pages += [GeneratedPage(src(n), f"{title}, page {n}", builder(n), False, None, dict(meta), family)
+                  for n in range(2, count + 1)]
     for rel in d.published():  # the entries cited by more than their page lists
         pages += [
             GeneratedPage(p.cited_by(rel, n), f"Cited by {d.titles.get(rel, rel)}, page {n}",
