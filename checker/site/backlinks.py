@@ -33,23 +33,42 @@ class Backlink:
     slug: str = ""
 
 
-def collect(entries: Mapping[str, Entry], resolved: Mapping[str, Resolved]) -> dict[str, list[Backlink]]:
-    """Backlinks by target relpath, one per citing line, in source then line order."""
+def collect(entries: Mapping[str, Entry], resolved: Mapping[str, Resolved],
+            memo: dict | None = None) -> dict[str, list[Backlink]]:
+    """Backlinks by target relpath, one per citing line, in source then line order. `memo`
+    (kept by the caller across builds, as the plugin does under `mkdocs serve`): a source whose
+    Entry is the same object and whose resolved references are equal gives the same backlinks
+    without being scanned again."""
     out: dict[str, list[Backlink]] = {}
-    seen: set[tuple[str, str, int]] = set()
+    kept = {}
     for source in sorted(resolved):
-        entry = entries[source]
-        sections = [h for h in entry.headings if h.level >= 2]  # found by bisection, not a scan per line
-        starts = [h.line for h in sections]
-        for ref, res in sorted(resolved[source], key=lambda rr: (rr[0].line, rr[0].column)):
-            target = target_of(res)
-            if target is None or target == source or (target, source, ref.line) in seen:
-                continue
-            seen.add((target, source, ref.line))
-            k = bisect_left(starts, ref.line) - 1  # the last section heading above the line
-            heading = sections[k] if k >= 0 else None
-            out.setdefault(target, []).append(_backlink(entry, ref.line, ref.column, ref.raw, ref.syntax, heading))
+        entry, refs = entries[source], resolved[source]
+        last = memo.get(source) if memo is not None else None
+        found = last[2] if last is not None and last[0] is entry and last[1] == refs else _cites(source, entry, refs)
+        kept[source] = (entry, refs, found)
+        for target, backlink in found:
+            out.setdefault(target, []).append(backlink)
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     return out
+
+
+def _cites(source: str, entry: Entry, refs: Resolved) -> list[tuple[str, Backlink]]:
+    """(target, backlink) for each line of `source` that cites another file, in line order."""
+    found = []
+    seen: set[tuple[str, int]] = set()
+    sections = [h for h in entry.headings if h.level >= 2]  # found by bisection, not a scan per line
+    starts = [h.line for h in sections]
+    for ref, res in sorted(refs, key=lambda rr: (rr[0].line, rr[0].column)):
+        target = target_of(res)
+        if target is None or target == source or (target, ref.line) in seen:
+            continue
+        seen.add((target, ref.line))
+        k = bisect_left(starts, ref.line) - 1  # the last section heading above the line
+        heading = sections[k] if k >= 0 else None
+        found.append((target, _backlink(entry, ref.line, ref.column, ref.raw, ref.syntax, heading)))
+    return found
 
 
 def _backlink(entry: Entry, line: int, column: int, raw: str, syntax: str, heading=None) -> Backlink:

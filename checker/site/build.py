@@ -55,15 +55,15 @@ def cache_dir(project: Path, docs: Path) -> Path:
 
 def check_site(
     root: Path, settings: Config, mode: str, *, extract: Callable[[Entry], object] | None,
-    cache: Path | None, cwd: Path, reuse: dict | None = None,
+    cache: Path | None, cwd: Path, reuse: dict | None = None, memo: dict | None = None,
 ) -> tuple[SiteData, dict[str, int]]:
     """Check the KB at `root` like the site does (`keep=True`) and prepare the page data, with
     the findings summary. Raises SiteError for unreadable files (`violations` gates the rest).
-    `reuse`: the plugin's memory of the last build (see `api.check`)."""
+    `reuse` and `memo`: the plugin's memory of the last build (see `api.check`, `data.prepare`)."""
     result = check([root], settings, jobs=1, cache=cache, keep=True, cwd=cwd, reuse=reuse)
     if result.io_errors:
         raise SiteError("sima: cannot read " + "; ".join(f"{p}: {why}" for p, why in result.io_errors))
-    return prepare(result.kbs[root], result.checked[root], result.findings, mode, extract), result.summary()
+    return prepare(result.kbs[root], result.checked[root], result.findings, mode, extract, memo), result.summary()
 
 
 def violations(data: SiteData) -> str | None:

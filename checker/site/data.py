@@ -62,9 +62,11 @@ def prepare(
     findings: list[Finding],
     mode: str = "fail",
     extract: Callable[[Entry], object] | None = None,
+    memo: dict | None = None,
 ) -> SiteData:
     """Everything the pages need, from one check run that kept its files (`keep=True`): the
-    entries, their resolved references and the findings, by relpath."""
+    entries, their resolved references and the findings, by relpath. `memo`: the caller's
+    memory of the last build (backlinks and titles of unchanged files are taken from it)."""
     entries = {rel: c.entry for rel, c in checked.items()}
     resolved = {rel: list(c.resolved) for rel, c in checked.items()}
     grouped: dict[str, list[Finding]] = {}
@@ -81,8 +83,8 @@ def prepare(
         entries=entries,
         findings={rel: grouped.get(rel, []) for rel in entries},
         resolved=resolved,
-        titles={rel: entry_title(e, kb.grammar) for rel, e in entries.items()},
-        backlinks=collect(entries, resolved),
+        titles=_titles(entries, kb, memo.setdefault("titles", {}) if memo is not None else None),
+        backlinks=collect(entries, resolved, memo.setdefault("backlinks", {}) if memo is not None else None),
         excluded=excluded,
         mode=mode,
     )
@@ -94,3 +96,19 @@ def prepare(
                 if getattr(pset, "patterns", ()):
                     data.patterns[rel] = pset
     return data
+
+
+def _titles(entries: dict[str, Entry], kb: KnowledgeBase, memo: dict | None) -> dict[str, str]:
+    """Each file's readable title; with `memo`, an Entry seen last build (the same object, same
+    grammar) keeps its title."""
+    if memo is None:
+        return {rel: entry_title(e, kb.grammar) for rel, e in entries.items()}
+    key = kb.settings.refid_patterns
+    out, kept = {}, {}
+    for rel, e in entries.items():
+        last = memo.get(rel)
+        title = last[2] if last is not None and last[0] is e and last[1] == key else entry_title(e, kb.grammar)
+        out[rel], kept[rel] = title, (e, key, title)
+    memo.clear()
+    memo.update(kept)
+    return out

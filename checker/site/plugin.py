@@ -81,6 +81,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         super().__init__()
         self._patterns: dict[tuple[str, str], object] = {}  # (relpath, text) -> PatternSet, across rebuilds
         self._checked: dict = {}  # the last build's checked files (`api.check(reuse=...)`)
+        self._memo: dict = {}  # the last build's titles and backlinks (`data.prepare(memo=...)`)
         self._slots: dict[str, pages.Slots] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -119,7 +120,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         try:
             self.data, summary = build.check_site(
                 root, self.checker, self.config.on_violation, extract=self._extract, cache=cache, cwd=self.project,
-                reuse=self._checked,
+                reuse=self._checked, memo=self._memo,
             )
         except build.SiteError as exc:
             raise PluginError(str(exc)) from None

@@ -122,3 +122,39 @@ def test_a_dirty_rebuild_builds_the_catalogues_whose_inputs_changed(tmp_path, mo
         build()
         word = new.split()[-2] if "zebra" in new else "quokka-keyword"
         assert word in (site / page).read_text(encoding="utf-8"), page
+
+
+def test_titles_and_backlinks_from_the_memo_equal_a_fresh_prepare(monkeypatch) -> None:
+    """`prepare(memo=...)` as the plugin keeps it across rebuilds: the unchanged files' Entry
+    objects come back (as `api.check(reuse=...)` gives them) and are not scanned again; after an
+    edit that adds a citation, the memo gives what a fresh prepare gives."""
+    from checker.config import Config
+    from checker.kb.index import KnowledgeBase
+    from checker.run.engine import check_parsed
+    from checker.site import backlinks
+    from checker.site.data import prepare
+    from conftest import repo_kb
+    from helpers import parse
+
+    cfg = Config()
+
+    def site(entries, memo=None):
+        kb = KnowledgeBase(entries, settings=cfg)
+        report = check_parsed(entries, kb, keep=True)
+        return prepare(kb, report.checked[Path(".")], report.findings, "warn", None, memo)
+
+    files = repo_kb()
+    entries = {rel: parse(rel, body, cfg) for rel, body in files.items()}
+    memo: dict = {}
+    first = site(list(entries.values()), memo)
+    assert first.backlinks and memo["backlinks"] and memo["titles"]
+    scanned = []
+    real = backlinks._cites
+    monkeypatch.setattr(backlinks, "_cites", lambda source, *a: scanned.append(source) or real(source, *a))
+    edited = dict(entries)
+    edited[SEED_REL] = parse(SEED_REL, files[SEED_REL].replace("## Keywords", "Also see DEC-05 here.\n\n## Keywords", 1), cfg)
+    again = site(list(edited.values()), memo)
+    assert scanned == [SEED_REL]  # the other files' backlinks came from the memo
+    fresh = site([parse(rel, e.text, cfg) for rel, e in edited.items()])
+    assert again.backlinks == fresh.backlinks and again.titles == fresh.titles
+    assert again.backlinks != first.backlinks  # the new citation is there
