@@ -131,6 +131,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             if f is not None:
                 files.remove(f)
         self._claim_home(files)
+        self._carry_layouts()
         self.registry = pages.generated_pages(self.data, self.paths, self.site_name)
         self.generated = {page.src: page for page in self.registry}
         self._slot_key = secrets.token_hex(4)  # an author's comment cannot name a slot
@@ -244,10 +245,23 @@ class SimaPlugin(BasePlugin[SimaConfig]):
             return File.generated(config, src, content="")  # pages: built in on_page_markdown; data: on_nav
         return File(src, self._dirty.name, config.site_dir, config.use_directory_urls)
 
+    def _carry_layouts(self) -> None:
+        """Under `mkdocs serve`: the catalogue layouts of the families whose inputs are as in the
+        last build (`pages.family_inputs`) are taken from it instead of computed again."""
+        if self._command != "serve":
+            return
+        inputs = pages.family_inputs(self.data)
+        last = self._last
+        if last is not None:
+            pages.carry_layouts(last[0], self.data, {f for f, v in inputs.items() if last[1].get(f) == v})
+        self._last = (self.data, inputs)
+
+    _last: tuple | None = None  # under serve: the last build's SiteData and `family_inputs`
+
     def _write_sources(self) -> None:
         """`serve --dirty`: the generated files' own sources, built again except for the families
         whose inputs and URLs are as in the last build (`pages.family_inputs`): those keep their text."""
-        inputs = {family: (value, self.urls, self.paths, self.site_name) for family, value in pages.family_inputs(self.data).items()}
+        inputs = {family: (value, self.urls, self.paths, self.site_name) for family, value in self._last[1].items()}
         same = {family for family, value in inputs.items() if self._inputs.get(family) == value}
         texts = {}
         for src, gen in [*self.data_files.items(), *self.generated.items()]:

@@ -27,7 +27,7 @@ def refid_chunks(data: SiteData) -> list[list[tuple[str, str]]]:
         owned = [(e.refid, rel) for rel, e in data.entries.items() if e.refid and rel not in data.excluded]
         return chunks(sorted(owned, key=lambda x: (natural(x[0]), x[1])), REFID_ROWS)
 
-    return memo(data, ("refids", REFID_ROWS), compute)
+    return memo(data, ("indexes", "refids", REFID_ROWS), compute)
 
 
 def refid_index(data: SiteData, linker: Linker, paths: Paths | None = None, page: int = 1) -> str:
@@ -63,7 +63,7 @@ def _refid_row(data: SiteData, linker: Linker, refid: str, rel: str) -> list[str
 
 def _keywords(data: SiteData) -> tuple[dict[str, Counter], dict[str, set[str]]]:
     """(spellings, entries) by normalized keyword (case and spaces folded)."""
-    return memo(data, "keywords", lambda: _collect_keywords(data))
+    return memo(data, ("indexes", "keywords"), lambda: _collect_keywords(data))
 
 
 def _collect_keywords(data: SiteData) -> tuple[dict[str, Counter], dict[str, set[str]]]:
@@ -84,7 +84,7 @@ def keyword_chunks(data: SiteData) -> list[list[tuple[str, str]]]:
         pairs = [(k, r) for k in sorted(where) for r in sorted(where[k], key=lambda r: (data.titles[r].lower(), r))]
         return chunks(pairs, KEYWORD_LINKS)
 
-    return memo(data, ("keyword-pages", KEYWORD_LINKS), compute)
+    return memo(data, ("indexes", "keyword-pages", KEYWORD_LINKS), compute)
 
 
 def keyword_index(data: SiteData, linker: Linker, paths: Paths | None = None, page: int = 1) -> str:

@@ -22,7 +22,9 @@ __all__ = ["WINDOW", "chunks", "memo", "letter", "letter_bar", "letter_id", "pag
 def memo(data: SiteData, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` once per build: every page of a catalogue (and the registry counting them)
     shares one layout instead of each re-sorting the whole KB (quadratic in a big KB). The KB
-    data is final once `prepare` returns, so the memo never goes stale."""
+    data is final once `prepare` returns, so the memo never goes stale. A key that is a tuple
+    starting with a family of `registry.family_inputs` may be carried into the next build's
+    data when that family's inputs are unchanged (`registry.carry_layouts`)."""
     if key not in data.layouts:
         data.layouts[key] = compute()
     return data.layouts[key]

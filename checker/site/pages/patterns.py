@@ -49,13 +49,13 @@ def comparison_chunks(data: SiteData) -> list[list[str]]:
         rels = sorted(rel for rel, pset in data.patterns.items() if pset.patterns)
         return weighted_chunks(rels, lambda rel: _weight(data.patterns[rel]), COMPARISON_BUDGET, COMPARISON_ENTRIES)
 
-    return memo(data, ("comparison", COMPARISON_BUDGET, COMPARISON_ENTRIES), compute)
+    return memo(data, ("patterns", "comparison", COMPARISON_BUDGET, COMPARISON_ENTRIES), compute)
 
 
 def comparison_srcs(data: SiteData, paths: Paths) -> dict[str, str]:
     """Source path of the comparison page that holds each entry's block, by relpath."""
     pages = comparison_chunks(data)
-    return memo(data, ("comparison-srcs", paths, id(pages)),
+    return memo(data, ("patterns", "comparison-srcs", paths, id(pages)),
                 lambda: {rel: paths.comparison_page(n) for n, rels in enumerate(pages, 1) for rel in rels})
 
 
@@ -72,7 +72,7 @@ def pattern_chunks(data: SiteData) -> list[list[tuple]]:
         flat.sort(key=lambda t: (t[0].name.casefold(), data.titles[t[1]].lower(), t[1], t[0].heading_line))
         return chunks(flat, PATTERN_ROWS)
 
-    return memo(data, ("pattern-list", PATTERN_ROWS), compute)
+    return memo(data, ("patterns", "pattern-list", PATTERN_ROWS), compute)
 
 
 def pattern_list(

@@ -164,7 +164,7 @@ MAP_PAIRS = 60  # (type, type) rows of the "References by type" table, the busie
 
 def map_chunks(data: SiteData) -> list[list[tuple[str, list[int]]]]:
     """The KB-wide map's pages of the folder table: (folder, [files, cites, cited by, broken])."""
-    return memo(data, ("map", MAP_FOLDERS), lambda: _folder_chunks(data))
+    return memo(data, ("map", "folders", MAP_FOLDERS), lambda: _folder_chunks(data))
 
 
 def _folder_chunks(data: SiteData) -> list[list[tuple[str, list[int]]]]:
@@ -249,3 +249,13 @@ def _type_svg(fams: list[str], size: Counter, links: Counter, linker: Linker, pa
         nodes.append(f'<a href="{esc(href)}" class="sima-map-link">{inner}</a>' if href else f"<g>{inner}</g>")
     return (f'<figure class="sima-refmap" data-search-exclude><svg class="sima-refmap__svg" viewBox="0 0 {w} {h}" width="{w}"'
             f' height="{h}" role="img" aria-label="References between types">' + "".join(edges + nodes) + "</svg></figure>")
+
+
+def map_inputs(data: SiteData) -> tuple:
+    """What the KB-wide map pages read of each published file: `serve --dirty` rebuilds them
+    only when this changes. Keep it in step with the builders above."""
+    return tuple(
+        (rel, data.titles.get(rel), data.entries[rel].refid, data.entries[rel].kind, data.resolved.get(rel),
+         data.backlinks.get(rel))
+        for rel in data.published()
+    )

@@ -14,7 +14,7 @@ from .compliance import Dashboard
 from .home import home_page
 from .indexes import index_inputs, keyword_chunks, keyword_index, refid_chunks, refid_index
 from .paths import Paths
-from .refmap import kb_map_page, map_chunks
+from .refmap import kb_map_page, map_chunks, map_inputs
 from .patterns import comparison, comparison_chunks, pattern_chunks, pattern_inputs, pattern_list
 from .picker import picker_data
 from .rules import rule_page, rules_index
@@ -53,7 +53,13 @@ def family_inputs(data: SiteData) -> dict[str, tuple]:
     """For the families of generated pages that say so, all that their pages read of the KB.
     Under `mkdocs serve --dirty` a family whose inputs (and URLs) equal the last build's keeps
     its pages' text instead of building them again; pages of no family are always built."""
-    return {"patterns": pattern_inputs(data), "indexes": index_inputs(data)}
+    return {"patterns": pattern_inputs(data), "indexes": index_inputs(data), "map": map_inputs(data)}
+
+
+def carry_layouts(old: SiteData, new: SiteData, families: set[str]) -> None:
+    """Give `new` the catalogue layouts (`paging.memo`) that `old` computed for `families`,
+    whose inputs are the same in both builds."""
+    new.layouts.update({k: v for k, v in old.layouts.items() if isinstance(k, tuple) and k and k[0] in families})
 
 
 def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
@@ -80,7 +86,7 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
         GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat,
                       family="patterns"),
         GeneratedPage(p.compliance, "Compliance", dash.first_page, False, cat, {"hide": ["toc"]}),
-        GeneratedPage(p.refmap, "Reference map", lambda ln: kb_map_page(d, ln, p), False, cat),
+        GeneratedPage(p.refmap, "Reference map", lambda ln: kb_map_page(d, ln, p), False, cat, family="map"),
         GeneratedPage(p.rules, "Rules", lambda ln: rules_index(d, ln, p), False, f"{cat}/Rules"),
     ]
     pages += [
@@ -97,7 +103,7 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
          lambda n: lambda ln: comparison(d, ln, page=n, paths=p), wide, "patterns"),
         (p.pattern_list_page, "All patterns", len(pattern_chunks(d)),
          lambda n: lambda ln: pattern_list(d, ln, p, anchor_id, n), {}, "patterns"),
-        (p.refmap_page, "Reference map", len(map_chunks(d)), lambda n: lambda ln: kb_map_page(d, ln, p, n), {}, None),
+        (p.refmap_page, "Reference map", len(map_chunks(d)), lambda n: lambda ln: kb_map_page(d, ln, p, n), {}, "map"),
         (p.compliance_page, "Compliance", dash.page_count, lambda n: lambda ln: dash.page(n, ln), {"hide": ["toc"]},
          None),
     )
