@@ -88,13 +88,14 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds. Under
         `mkdocs serve --dirty` the generated pages get source files of their own, rewritten
         only when their text changes, so a rebuild renders just them and the edited pages."""
-        self._command = command
+        self._command, self._dirty_build = command, dirty
         if command == "serve" and dirty:
             self._dirty = tempfile.TemporaryDirectory(prefix="sima-pages-")
             self._inputs, self._texts = {}, {}  # the sources live in this new folder
 
     _dirty: tempfile.TemporaryDirectory | None = None
     _command: str | None = None  # None when MkDocs' build is called without its command line
+    _dirty_build = False  # `--dirty`: MkDocs skips unchanged pages, a helper process would not
     _helper: parallel.Helper | None = None
     _remote: set[str] | frozenset = frozenset()  # pages the helper rendered, until on_page_content
 
@@ -163,7 +164,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         else:
             self._write_sources()
         self._remote: set[str] = set()
-        if self.config.parallel and parallel.eligible(self._command, config, self, len(self.urls)):
+        use_helper = self.config.parallel and not self._dirty_build
+        if use_helper and parallel.eligible(self._command, config, self, len(self.urls)):
             from mkdocs.commands.build import _populate_page  # MkDocs' own page step, run by the helper
 
             doc = [f for f in files.documentation_pages() if f.page is not None]
