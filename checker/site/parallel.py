@@ -25,6 +25,7 @@ import pickle
 import queue
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 
 MIN_PAGES = 40  # below this, starting the process costs more than it saves
@@ -57,12 +58,13 @@ class Rendered:
 
     def replay_logs(self) -> None:
         for name, level, message in self.logs:
-            logging.getLogger(name).log(level, "%s", message)
+            logging.getLogger(name).log(level, message)  # no args: the message is not %-formatted again
 
 
 def eligible(command: str | None, config, plugin, pages: int) -> bool:
     """Whether this build renders with a helper process: `mkdocs build` (or gh-deploy) on Linux
-    with two CPUs or more, one thread, enough pages, and no page hooks but `plugin`'s."""
+    with two CPUs or more, one thread, enough pages, no page hooks but `plugin`'s, and no nav
+    hook after `plugin`'s (the helper is forked there)."""
     if command not in ("build", "gh-deploy") or not sys.platform.startswith("linux") or pages < MIN_PAGES:
         return False
     if _cpus() < 2 or threading.active_count() > 1:
@@ -73,6 +75,9 @@ def eligible(command: str | None, config, plugin, pages: int) -> bool:
     events = getattr(config.plugins, "events", None)
     if not isinstance(events, dict):
         return False
+    nav = events.get("nav", [])
+    if nav and getattr(nav[-1], "__self__", None) is not plugin:
+        return False  # a later nav hook would change pages or files the helper has already copied
     return all(getattr(m, "__self__", None) is plugin for name in PAGE_EVENTS for m in events.get(name, []))
 
 
@@ -110,35 +115,63 @@ class Helper:
 
     def take(self, src: str) -> Rendered | None:
         """The helper's result for `src`, waiting for it if the helper took the page; None when
-        MkDocs renders the page itself (it came first, or the helper failed on it)."""
+        MkDocs renders the page itself (it came first, the helper failed on it, or the helper
+        is gone)."""
         i = self.index.get(src)
         if i is None:
             return None
-        with self.claim.get_lock():
-            if i < self.claim[1]:
-                self.claim[0] = i + 1
+        if i not in self.results:
+            if self.gone or not self._lock():
                 return None
-        while i not in self.results:
             try:
-                item = self.queue.get(timeout=_WAIT)
-            except queue.Empty:
-                if not self.proc.is_alive():
+                if i < self.claim[1]:
+                    self.claim[0] = i + 1
                     return None
-                continue
-            if item is None:  # the helper stopped: anything it has not sent, MkDocs renders
-                if i not in self.results:
-                    return None
-                break
-            j, blob = item
-            self.results[j] = pickle.loads(blob) if blob is not None else None
-        found = self.results.pop(i)
+            finally:
+                self.claim.get_lock().release()
+            self._receive(i)
+        found = self.results.pop(i, None)
         self.done += found is not None
         return found
 
-    def close(self) -> None:
-        self.proc.join(timeout=5)
-        if self.proc.is_alive():
+    gone = False  # the helper stopped or died: MkDocs renders whatever it has not sent
+
+    def _receive(self, i: int, seconds: float | None = None) -> None:
+        """Read the helper's results until page `i`'s is there or the helper is gone (or, with
+        `seconds`, that time has passed)."""
+        end = None if seconds is None else time.monotonic() + seconds
+        while i not in self.results and not self.gone and (end is None or time.monotonic() < end):
+            try:
+                item = self.queue.get(timeout=_WAIT)
+            except queue.Empty:
+                self.gone = not self.proc.is_alive()
+                continue
+            if item is None:
+                self.gone = True
+            else:
+                j, blob = item
+                self.results[j] = pickle.loads(blob) if blob is not None else None
+
+    def _lock(self) -> bool:
+        """Take the counters' lock; False, and the helper is given up, if it died holding it."""
+        lock = self.claim.get_lock()
+        while not lock.acquire(timeout=_WAIT):
+            if not self.proc.is_alive():
+                self.gone = True
+                return False
+        return True
+
+    def close(self, stop: bool = False) -> None:
+        """End the helper: once MkDocs took every page it has nothing left and exits (what it
+        still sends is read and dropped); `stop` (a failed build): at once."""
+        if stop:
             self.proc.terminate()
+        else:
+            self._receive(-1, 5)  # up to its end marker: a full pipe would keep it from exiting
+        self.proc.join(timeout=1)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
         self.queue.close()
 
 
@@ -150,7 +183,12 @@ class _Capture(logging.Handler):
         self.records: list = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+        if record.stack_info:
+            message += "\n" + record.stack_info
+        self.records.append((record.name, record.levelno, message))
 
 
 def _work(doc, claim, out, populate, args: tuple, plugin) -> None:

@@ -220,7 +220,7 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         return env
 
     def on_build_error(self, error: Exception) -> None:
-        self._stop_helper()
+        self._stop_helper(at_once=True)
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.settings_file is not None:
@@ -234,9 +234,9 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         helper process sends it with the page)."""
         return self._slots.pop(src, None)
 
-    def _stop_helper(self) -> None:
+    def _stop_helper(self, at_once: bool = False) -> None:
         if self._helper is not None:
-            self._helper.close()
+            self._helper.close(stop=at_once)
             log.debug(f"{self._helper.done} pages rendered in a second process")
             self._helper = None
 

@@ -177,6 +177,6 @@ def pattern_inputs(data: SiteData) -> tuple:
     for rel, pset in sorted(data.patterns.items()):
         e = data.entry(rel)
         purpose = e.field("purpose")
-        rows.append((rel, pset, data.titles.get(rel), e.refid, e.name, e.kind, field_value(e, "category"),
-                     purpose.value if purpose else None))
+        rows.append((rel, rel in data.excluded, pset, data.titles.get(rel), e.refid, e.name, e.kind,
+                     field_value(e, "category"), purpose.value if purpose else None))
     return tuple(data.kb.settings.refid_patterns), tuple(rows)
