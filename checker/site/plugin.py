@@ -263,7 +263,8 @@ class SimaPlugin(BasePlugin[SimaConfig]):
     def _write_sources(self) -> None:
         """`serve --dirty`: the generated files' own sources, built again except for the families
         whose inputs and URLs are as in the last build (`pages.family_inputs`): those keep their text."""
-        inputs = {family: (value, self.urls, self.paths, self.site_name) for family, value in self._last[1].items()}
+        known = self._last[1] if self._last is not None else pages.family_inputs(self.data)  # set in on_files under serve
+        inputs = {family: (value, self.urls, self.paths, self.site_name) for family, value in known.items()}
         same = {family for family, value in inputs.items() if self._inputs.get(family) == value}
         texts = {}
         for src, gen in [*self.data_files.items(), *self.generated.items()]:
