@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import pickle
 import queue
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+
+from ..run.pool import cpu_count
 
 MIN_PAGES = 40  # below this, starting the process costs more than it saves
 PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
@@ -67,7 +68,7 @@ def eligible(command: str | None, config, plugin, pages: int) -> bool:
     hook after `plugin`'s (the helper is forked there)."""
     if command not in ("build", "gh-deploy") or not sys.platform.startswith("linux") or pages < MIN_PAGES:
         return False
-    if _cpus() < 2 or threading.active_count() > 1:
+    if cpu_count() < 2 or threading.active_count() > 1:
         return False
     build = sys.modules.get("mkdocs.commands.build")
     if build is None or not hasattr(build, "_populate_page"):
@@ -224,10 +225,3 @@ def _work(doc, claim, out, populate, args: tuple, plugin) -> None:
         out.put(None)
         out.close()
         out.join_thread()
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1

@@ -127,7 +127,7 @@ def test_eligible_only_for_build_and_the_plugins_own_page_hooks() -> None:
     plugin, other = FakePlugin(), FakePlugin()
     own = SimpleNamespace(plugins=SimpleNamespace(events={"page_markdown": [plugin._page_state]}))
     foreign = SimpleNamespace(plugins=SimpleNamespace(events={"page_markdown": [plugin._page_state, other._page_state]}))
-    if parallel._cpus() < 2:
+    if parallel.cpu_count() < 2:
         pytest.skip("one CPU: the helper is never used")
     assert parallel.eligible("build", own, plugin, 100)
     assert not parallel.eligible("serve", own, plugin, 100)
