@@ -12,6 +12,7 @@ from typing import Mapping
 
 from ..parse.inline import strip_escaped_links
 from ..model import Entry
+from .filememo import FileMemo
 from .html import Linker, Resolved, esc, target_of
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
@@ -34,23 +35,21 @@ class Backlink:
 
 
 def collect(entries: Mapping[str, Entry], resolved: Mapping[str, Resolved],
-            memo: dict | None = None) -> dict[str, list[Backlink]]:
-    """Backlinks by target relpath, one per citing line, in source then line order. `memo`
-    (kept by the caller across builds, as the plugin does under `mkdocs serve`): a source whose
-    Entry is the same object and whose resolved references are equal gives the same backlinks
-    without being scanned again."""
+            memo: FileMemo | None = None) -> dict[str, list[Backlink]]:
+    """Backlinks by target relpath, one per citing line, in source then line order. With `memo`
+    (the last build's), a source whose Entry is the same object and whose resolved references
+    are equal gives the same backlinks without being scanned again."""
     out: dict[str, list[Backlink]] = {}
-    kept = {}
     for source in sorted(resolved):
         entry, refs = entries[source], resolved[source]
-        last = memo.get(source) if memo is not None else None
-        found = last[2] if last is not None and last[0] is entry and last[1] == refs else _cites(source, entry, refs)
-        kept[source] = (entry, refs, found)
+        if memo is None:
+            found = _cites(source, entry, refs)
+        else:
+            found = memo.get(source, entry, refs, lambda: _cites(source, entry, refs))
         for target, backlink in found:
             out.setdefault(target, []).append(backlink)
     if memo is not None:
-        memo.clear()
-        memo.update(kept)
+        memo.roll()
     return out
 
 

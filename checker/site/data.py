@@ -9,6 +9,7 @@ from typing import Callable
 from ..kb.index import KnowledgeBase
 from ..model import Checked, Entry, Finding, Severity
 from .backlinks import Backlink, collect
+from .filememo import FileMemo
 from .html import Resolved
 from .render import entry_title
 
@@ -83,8 +84,8 @@ def prepare(
         entries=entries,
         findings={rel: grouped.get(rel, []) for rel in entries},
         resolved=resolved,
-        titles=_titles(entries, kb, memo.setdefault("titles", {}) if memo is not None else None),
-        backlinks=collect(entries, resolved, memo.setdefault("backlinks", {}) if memo is not None else None),
+        titles=_titles(entries, kb, memo.setdefault("titles", FileMemo()) if memo is not None else None),
+        backlinks=collect(entries, resolved, memo.setdefault("backlinks", FileMemo()) if memo is not None else None),
         excluded=excluded,
         mode=mode,
     )
@@ -98,17 +99,12 @@ def prepare(
     return data
 
 
-def _titles(entries: dict[str, Entry], kb: KnowledgeBase, memo: dict | None) -> dict[str, str]:
-    """Each file's readable title; with `memo`, an Entry seen last build (the same object, same
-    grammar) keeps its title."""
+def _titles(entries: dict[str, Entry], kb: KnowledgeBase, memo: FileMemo | None) -> dict[str, str]:
+    """Each file's readable title; with `memo` (the last build's), an Entry that is the same
+    object under the same REF-ID grammar keeps its title."""
     if memo is None:
         return {rel: entry_title(e, kb.grammar) for rel, e in entries.items()}
     key = kb.settings.refid_patterns
-    out, kept = {}, {}
-    for rel, e in entries.items():
-        last = memo.get(rel)
-        title = last[2] if last is not None and last[0] is e and last[1] == key else entry_title(e, kb.grammar)
-        out[rel], kept[rel] = title, (e, key, title)
-    memo.clear()
-    memo.update(kept)
+    out = {rel: memo.get(rel, e, key, lambda e=e: entry_title(e, kb.grammar)) for rel, e in entries.items()}
+    memo.roll()
     return out

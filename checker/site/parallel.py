@@ -27,7 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ..run.pool import cpu_count
+from ..run.pool import can_fork, cpu_count
 
 MIN_PAGES = 40  # below this, starting the process costs more than it saves
 PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
@@ -66,7 +66,7 @@ def eligible(command: str | None, config, plugin, pages: int) -> bool:
     """Whether this build renders with a helper process: `mkdocs build` (or gh-deploy) on Linux
     with two CPUs or more, one thread, enough pages, no page hooks but `plugin`'s, and no nav
     hook after `plugin`'s (the helper is forked there)."""
-    if command not in ("build", "gh-deploy") or not sys.platform.startswith("linux") or pages < MIN_PAGES:
+    if command not in ("build", "gh-deploy") or not can_fork() or pages < MIN_PAGES:
         return False
     if cpu_count() < 2 or threading.active_count() > 1:
         return False

@@ -31,7 +31,7 @@ class FakePlugin:
 
 
 def _doc(n: int) -> list:
-    return [SimpleNamespace(src_uri=f"p{i:03}.md", page=SimpleNamespace(src=f"p{i:03}.md", done_by=None)) for i in range(n)]
+    return [SimpleNamespace(src_uri=f"p{i:03}.md", page=SimpleNamespace(src=f"p{i:03}.md")) for i in range(n)]
 
 
 def _populate(plugin: FakePlugin, fail: str | None = None, pid_of_main: int = 0):

@@ -40,7 +40,6 @@ def chunk_src(comparison_src: str, n: int) -> str:
     return f"{data_dir(comparison_src)}/chunk-{n}.json"
 
 
-
 def _published(data: SiteData) -> list[tuple[str, PatternSet]]:
     """Entries with patterns that are on the site, by path: their position is their number."""
     published = set(data.published())

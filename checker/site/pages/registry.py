@@ -67,7 +67,7 @@ def generated_data(data: SiteData, paths: Paths) -> tuple[DataFile, ...]:
     dash = Dashboard(data, paths)
     return (
         DataFile(paths.compliance_data, dash.json),  # the dashboard's rows, for assets/dashboard.js
-        *(DataFile(src, build, "patterns") for src, build in picker_data(data, paths.comparison).items()),
+        *(DataFile(src, build, family="patterns") for src, build in picker_data(data, paths.comparison).items()),
     )
 
 
@@ -82,7 +82,7 @@ def generated_pages(data: SiteData, paths: Paths, site_name: str = "SIMA knowled
         GeneratedPage(p.refids, "REF-ID index", lambda ln: refid_index(d, ln, p), False, cat, family="indexes"),
         GeneratedPage(p.keywords, "Keyword index", lambda ln: keyword_index(d, ln, p), False, cat, family="indexes"),
         GeneratedPage(p.comparison, "Pattern comparison", lambda ln: comparison(d, ln, paths=p), False, cat, wide,
-                      "patterns"),
+                      family="patterns"),
         GeneratedPage(p.pattern_list, "All patterns", lambda ln: pattern_list(d, ln, p, anchor_id), False, cat,
                       family="patterns"),
         GeneratedPage(p.compliance, "Compliance", dash.first_page, False, cat, {"hide": ["toc"]}),
