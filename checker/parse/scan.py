@@ -199,6 +199,10 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
     nested: list[int] = []  # same-character openers inside the open fence (SIMA506)
     item_fence: tuple[str, int, int] | None = None  # (char, length, content column) after `- `
     below = [-1, -1, -1, -1]  # [k]: index of the last non-blank line indented less than k
+    # Lines outside code that the second loop must look at (a field, a suppression or a possible
+    # reference): found here, so that loop visits only them (most lines are prose).
+    todo: list[int] = []
+    hint, any_dash = MENTION_HINT.search, not hinted(g)
     for i in range(start, n):
         line = lines[i]
         if not line:  # a blank line changes nothing, inside a fence or out (a quarter of all lines)
@@ -250,6 +254,11 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
             h = heading(line)
             if h:
                 raw_headings.append((h[0], intern(h[1].strip()), i + 1))
+        # `refs.may_cite`, written out (a call per line costs more than the test), and the second
+        # loop's own tests
+        if ("**" in line or "`" in line or "](" in line or ".md" in line or ".MD" in line or "/sima/" in line
+                or "/SIMA/" in line or "sima-check" in line or ("-" in line and (any_dash or hint(line) is not None))):
+            todo.append(i)
     if fence_char:
         fences.append(Fence(fence_line, fence_info, False, 0, tuple(nested)))
 
@@ -280,13 +289,8 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
     suppressions: list[Suppression] = []
     no_mentions_line = 0  # the own REF-ID field and `Range`-like fields cite nothing
     file_titles = {h.line for h in headings if h.level == 1 and _FILE_TITLE.match(h.text)}
-    hint, any_dash = MENTION_HINT.search, not hinted(g)
-    for i in range(start, n):
-        if in_code[i]:
-            continue
+    for i in todo:
         line = lines[i]
-        if not line:
-            continue
         lineno = i + 1
         if "sima-check" in line:
             for word, text in suppression_comments(line):
@@ -309,7 +313,6 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
             continue  # the title names this file (SIMA101), it cites nothing
         if lineno in file_titles:
             continue  # a later `# File: X.md` title (concatenated files) is SIMA502's, not a citation
-        # most lines cite nothing: `refs.may_cite`, written out (a call per line costs more than the test)
         if ("`" in line or "](" in line or ".md" in line or ".MD" in line or "/sima/" in line or "/SIMA/" in line
                 or ("-" in line and (any_dash or hint(line) is not None))):
             context = "xref" if section_of[i] else "prose"
