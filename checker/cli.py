@@ -86,7 +86,7 @@ COMMANDS_HELP = "Commands: `sima-check check [PATHS]` is this check; see `sima-c
 @click.option("--fix", is_flag=True, help=f"Apply the fixes of the active rules ({', '.join([FIXABLE[0]] + [c[4:] for c in FIXABLE[1:]])}), then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print what --fix would change as a unified diff and write nothing; exit 1 if there is anything to fix.")
 @click.option("--changed-since", metavar="REF", help="Report only on files changed since the merge base of git REF and HEAD, and the files that reference them.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to parse and check with [default: auto, by CPUs and files].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to parse and check with, at most one per file and four per CPU [default: auto, by CPUs and files].")
 @click.option("--cache-dir", type=click.Path(), default=".sima-check-cache", show_default=True, help="Where parse results and stamps are kept (never inside the knowledge base; an unusable one only costs speed).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules, help="List every rule and exit.")

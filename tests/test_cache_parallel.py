@@ -198,6 +198,16 @@ def test_jobs_must_be_positive(tmp_path: Path) -> None:
     assert code == 2
 
 
+def test_jobs_never_start_more_processes_than_files_or_a_few_per_cpu(tmp_path: Path) -> None:
+    from checker.run.pool import PER_CPU_MAX, cpu_count, jobs_for
+
+    assert jobs_for(100_000, 5) == 5
+    assert jobs_for(100_000, 10**6) == PER_CPU_MAX * cpu_count()
+    assert jobs_for(3, 0) == 1 and jobs_for(None, 0) == 1
+    want = cli(REPO, "sima", "--format", "json", "--no-cache", "--jobs", "1")
+    assert cli(REPO, "sima", "--format", "json", "--no-cache", "--jobs", "100000") == want  # 5 files: 5 processes
+
+
 def test_a_racy_stamp_is_not_trusted(tmp_path: Path) -> None:
     path = tmp_path / "x.md"
     path.write_text("x")

@@ -13,6 +13,7 @@ import traceback
 
 PARALLEL_MIN = 100  # files of work per extra process before one pays (fork start-up ~10 ms)
 SPAWN_MIN = 3000  # the same where processes must be spawned (macOS, Windows: ~0.3 s each)
+PER_CPU_MAX = 4  # processes per CPU that `--jobs` may ask for
 
 
 class PoolBroken(Exception):
@@ -113,8 +114,12 @@ def cpu_count() -> int:
 
 
 def jobs_for(jobs: int | None, work: int) -> int:
-    """Processes for `work` files: as asked, or (auto) as many as pay on this machine."""
+    """Processes for `work` files: as asked, or (auto) as many as pay on this machine.
+
+    Never more than one per file, nor more than `PER_CPU_MAX` per CPU: past that a process
+    only costs its start-up and its copy of the KB's index (`--jobs 100000` is no fork bomb).
+    """
     if jobs is not None:
-        return max(1, jobs)
+        return max(1, min(jobs, work, PER_CPU_MAX * cpu_count()))
     per = PARALLEL_MIN if can_fork() else SPAWN_MIN
     return max(1, min(cpu_count(), work // per))
