@@ -198,6 +198,23 @@ def test_jobs_must_be_positive(tmp_path: Path) -> None:
     assert code == 2
 
 
+@pytest.mark.parametrize("setting", [
+    "line-limit = 50", "required-sections = ['Summary', 'Nowhere']", "keywords-min = 9", "keywords-max = 2",
+    "required-fields = {entry = ['Version', 'Owner']}", "priority-legend = {High = '🟢'}",
+    "[[tool.sima-check.overrides]]\npaths = ['*']\nline-limit = 60",
+])
+def test_a_changed_setting_is_never_answered_from_the_cache(tmp_path: Path, setting: str) -> None:
+    """The cached KB state holds indexes, not the settings the rules read (it once held both)."""
+    shutil.copytree(REPO / "sima", tmp_path / "sima")
+    cache = str(tmp_path / "cache")
+    before = cli(tmp_path, "sima", "--format", "json", "--cache-dir", cache)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.sima-check]\n{setting}\n", encoding="utf-8")
+    want = cli(tmp_path, "sima", "--format", "json", "--no-cache")
+    assert want != before
+    assert cli(tmp_path, "sima", "--format", "json", "--cache-dir", cache) == want
+    assert cli(tmp_path, "sima", "--format", "json", "--cache-dir", cache) == want  # warm
+
+
 def test_jobs_never_start_more_processes_than_files_or_a_few_per_cpu(tmp_path: Path) -> None:
     from checker.run.pool import PER_CPU_MAX, cpu_count, jobs_for
 

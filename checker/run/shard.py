@@ -108,16 +108,19 @@ def build_kb(stubs: list[Stub], other, outside, settings: Config, state: bytes |
     stand_ins = {r: Summary.of(outside_entry(r, settings)) for r in outside}
     stand_ins.update({r: Summary.of(unreadable_entry(r, why, settings)) for r, why in (unreadable or {}).items()})
     lazy = Summaries({s.rel: s.summary for s in stubs}, stand_ins)
-    kb = _kb_from_state(state, lazy)
+    kb = _kb_from_state(state, lazy, settings)
     if kb is not None:
         return kb, None
     index = [Summary(s.rel, s.kind, None, s.refid) for s in stubs] + list(stand_ins.values())
     kb = KnowledgeBase(index, frozenset(other), frozenset(outside), settings, lazy=lazy)
-    return kb, pickle.dumps({k: v for k, v in vars(kb).items() if k != "summaries"}, PICKLE)
+    # The state holds the indexes alone: they depend on the settings only through the kinds and
+    # REF-ID patterns, which are in its cache key; the rest of the settings is this run's.
+    return kb, pickle.dumps({k: v for k, v in vars(kb).items() if k not in ("summaries", "settings")}, PICKLE)
 
 
-def _kb_from_state(state: bytes | None, lazy) -> KnowledgeBase | None:
-    """A KnowledgeBase from its pickled attributes (as __init__ left them), or None."""
+def _kb_from_state(state: bytes | None, lazy, settings: Config) -> KnowledgeBase | None:
+    """A KnowledgeBase from its pickled indexes (as __init__ left them) and this run's
+    settings, or None."""
     if state is None:
         return None
     try:
@@ -128,7 +131,7 @@ def _kb_from_state(state: bytes | None, lazy) -> KnowledgeBase | None:
         return None
     kb = object.__new__(KnowledgeBase)
     kb.__dict__.update(attributes)
-    kb.summaries = lazy
+    kb.summaries, kb.settings = lazy, settings
     return kb
 
 
