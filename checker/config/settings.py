@@ -117,7 +117,10 @@ def from_mapping(data: dict, source: str = "<config>") -> Config:
             values.update(_convert(key, value))
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
-    return replace(Config(), **values)
+    config = replace(Config(), **values)
+    if config.keywords_min > config.keywords_max:
+        raise ConfigError(f"{source}: `keywords-min` ({config.keywords_min}) is more than `keywords-max` ({config.keywords_max})")
+    return config
 
 
 def _convert(key: str, value) -> dict:
@@ -133,9 +136,11 @@ def _convert(key: str, value) -> dict:
     if key == "refid-patterns":
         for p in _strings(key, value):
             try:
-                re.compile(p)
+                compiled = re.compile(p)
             except re.error as exc:
                 raise ConfigError(f"`refid-patterns` entry {p!r} is not a valid regex: {exc}") from None
+            if compiled.fullmatch(""):
+                raise ConfigError(f"`refid-patterns` entry {p!r} matches the empty string (every word would be a REF-ID)")
         return {name: tuple(value)}
     if key in ("required-fields", "kinds"):
         return {name: _per_kind(key, value, "strings" if key == "required-fields" else "globs")}
@@ -173,6 +178,8 @@ def _override(index: int, data) -> Override:
         if key not in _OVERRIDE_KEYS:
             raise ConfigError(f"unknown key `{where}.{key}`")
         _check_type(f"{where}.{key}", value, _OVERRIDE_KEYS[key])
+    if data.get("line-limit", 0) < 0:
+        raise ConfigError(f"`{where}.line-limit` must not be negative")
     return Override(
         paths=_strings(f"{where}.paths", data["paths"]),
         line_limit=data.get("line-limit"),
@@ -210,7 +217,10 @@ def _load_file(path: Path, required: bool) -> Config | None:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml" or "tool" in data:
-        table = data.get("tool", {}).get("sima-check")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{shown}: `tool` must be a table, not {type(tool).__name__}")
+        table = tool.get("sima-check")
         if table is None:
             return Config(source=shown) if required else None
         return from_mapping(table, shown)

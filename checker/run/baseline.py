@@ -65,9 +65,11 @@ def loads(text: str, name: str = "baseline") -> Counter[str]:
         doc = json.loads(text)
     except ValueError as exc:
         raise BaselineError(f"{name}: not a sima-check baseline: invalid JSON ({exc})") from None
+    except RecursionError:  # `[[[[...` nested past Python's recursion limit
+        raise BaselineError(f"{name}: not a sima-check baseline: JSON nested too deeply") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"{name}: not a sima-check baseline: expected an object with a `findings` list")
-    if doc.get("version") != BASELINE_VERSION:
+    if type(doc.get("version")) is not int or doc["version"] != BASELINE_VERSION:  # `true` == 1 in Python
         raise BaselineError(f"{name}: baseline version {doc.get('version')!r} is not supported (expected {BASELINE_VERSION})")
     counts: Counter[str] = Counter()
     for n, row in enumerate(doc["findings"], 1):
