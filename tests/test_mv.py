@@ -185,6 +185,9 @@ def test_untracked_file_in_a_work_tree_is_renamed(kb_dir):
     (f"sima/{COST}", "sima/aws/AWS-Lambda-Timeouts_AWS-LESS-12.md", "has the same file name"),
     (f"sima/{COST}", "sima/aws/x/AWS-New_AWS-LESS-12.md", "REF-ID AWS-LESS-12 is already claimed"),
     ("sima/aws", "sima/aws/inner", "cannot move into itself"),
+    (f"sima/{COST}", "sima/aws/.hidden.md", "would be hidden or excluded"),
+    (f"sima/{COST}", "sima/.drafts/X_AWS-LESS-11.md", "would be hidden or excluded"),
+    ("sima/aws", "sima/.old/aws", "would be hidden or excluded"),
 ])
 def test_refusals_write_nothing(kb_dir, src, dst, message):
     root = every_syntax(kb_dir)

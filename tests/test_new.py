@@ -147,3 +147,20 @@ def test_cli_prints_the_new_path(kb_dir):
     assert (root / "decisions/DEC-07.md").is_file()
     again = CliRunner().invoke(main, ["new", "dec", "Second"])
     assert (again.exit_code, again.output) == (0, "sima/decisions/DEC-08.md\n")
+
+
+@pytest.mark.parametrize("directory", [".drafts", "decisions/.old"])
+def test_a_hidden_folder_is_refused(kb_dir, directory):
+    """The check would never see the entry, nor count its REF-ID: the next `new` would reuse it."""
+    with pytest.raises(EditError, match="hidden or excluded"):
+        scaffold(decisions(kb_dir), Config(), "DEC", "Cache eviction", directory, today=TODAY)
+
+
+def test_an_excluded_folder_is_refused(kb_dir):
+    with pytest.raises(EditError, match="hidden or excluded"):
+        scaffold(decisions(kb_dir), Config(exclude=("drafts/*",)), "DEC", "Cache eviction", "drafts", today=TODAY)
+
+
+def test_a_category_of_two_lines_is_refused(kb_dir):
+    with pytest.raises(EditError, match="one line"):
+        scaffold(decisions(kb_dir), Config(), "DEC", "Cache eviction", category="a\nb", today=TODAY)

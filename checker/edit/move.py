@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..api import check
 from ..config.settings import Config
+from ..kb.discover import discoverable
 from ..kb.targets import Target
 from ..model import Checked, Entry, Reference
 from ..parse.doc import Doc
@@ -102,6 +103,9 @@ def plan_move(root: Path, settings: Config, src: str, dst: str, *, cache: Path |
         if src_rel not in kb.summaries:
             raise EditError(f"{src}: not a Markdown file of the knowledge base")
         moved_files = md = [src_rel]
+    lost = next((mapper(p) for p in md if not discoverable(mapper(p), settings)), None)
+    if lost is not None:  # the file would leave the KB, and every citation of it would break
+        raise EditError(f"{dst}: `{lost}` would be hidden or excluded by the settings, outside the knowledge base's files")
     moves = [(p, mapper(p)) for p in moved_files]
     after_paths = {mapper(p) for p in kb.summaries}
     _refuse_collisions(md, mapper, kb)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config.settings import Config
 from ..fix.write import WriteError, inside
-from ..kb.discover import discover, parse_file, read_bytes
+from ..kb.discover import discover, discoverable, parse_file, read_bytes
 from ..model import Entry
 from ..parse.refid import grammar as make_grammar
 from ..rules.header import STATUSES
@@ -159,6 +159,10 @@ def scaffold(root: Path, settings: Config, family: str, title: str, directory: s
     rel = f"{folder}/{name}" if folder else name
     if os.path.lexists(root / rel) or any(e.relpath.lower() == rel.lower() for e in entries):
         raise EditError(f"{rel}: already exists; not overwritten")
+    if not discoverable(rel, settings):  # the check would never see it, nor count its REF-ID
+        raise EditError(f"{rel}: hidden or excluded by the settings; a new entry must be one of the knowledge base's files")
+    if category is not None and any(ord(c) < 32 for c in category):
+        raise EditError(f"category {category!r} must be one line of text")
     kind_word = TYPE_WORDS.get(family.rsplit("-", 1)[-1], family)
     fields = {
         "Version": "1.0.0",

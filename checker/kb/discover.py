@@ -73,6 +73,12 @@ def excluded(rel: str, config: Config) -> bool:
     return any(fnmatchcase(rel, g) or fnmatchcase(rel + "/", g) for g in config.exclude)
 
 
+def discoverable(rel: str, config: Config) -> bool:
+    """True when discovery would find a file at `rel`: no part hidden (`.x`), none excluded."""
+    parts = rel.split("/")
+    return not any(part.startswith(".") or excluded("/".join(parts[: i + 1]), config) for i, part in enumerate(parts))
+
+
 def read_bytes(root: Path, rel: str) -> bytes:
     """One file's bytes (raises OSError when it cannot be read)."""
     path = os.path.join(root, rel)
