@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..parse.text import keepends
+from ..fix.plan import diff_path
 from ..fix.write import WriteError, atomic_write
 from . import EditError
 from .history import git, in_work_tree, tracked
@@ -21,13 +22,13 @@ def diff(plan: MovePlan, prefix: str = "") -> str:
     chunks = []
     for rel in sorted(set(edits) | set(moved)):
         old, new = prefix + rel, prefix + moved.get(rel, rel)
-        chunks.append(f"diff --git a/{old} b/{new}\n")
+        chunks.append(f"diff --git {diff_path('a/' + old)} {diff_path('b/' + new)}\n")
         if rel in moved:
-            chunks.append(f"rename from {old}\nrename to {new}\n")
+            chunks.append(f"rename from {diff_path(old)}\nrename to {diff_path(new)}\n")
         e = edits.get(rel)
         if e is None:
             continue
-        for line in difflib.unified_diff(keepends(e.before.decode("utf-8")), keepends(e.after.decode("utf-8")), f"a/{old}", f"b/{new}"):
+        for line in difflib.unified_diff(keepends(e.before.decode("utf-8")), keepends(e.after.decode("utf-8")), diff_path(f"a/{old}"), diff_path(f"b/{new}")):
             if line.endswith("\r"):
                 line += "\n"
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

@@ -115,13 +115,23 @@ def shown(path: Path, cwd: Path | None = None) -> str:
     return rel.encode("utf-8", "backslashreplace").decode("utf-8")  # undecodable file names
 
 
+def diff_path(path: str) -> str:
+    """A path as a diff header names it: as git does, in double quotes with C escapes when it
+    holds a control character, `"` or `\\` (a newline must not split the header line)."""
+    if not any(c < " " or c in '"\\\x7f' for c in path):
+        return path
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+    return '"' + "".join(named.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in path) + '"'
+
+
 def unified_diff(fixes: list[FileFix], cwd: Path | None = None) -> str:
     """A unified diff of the fixes, paths relative to `cwd` with `a/` and `b/` prefixes."""
     chunks = []
     for fix in fixes:
         name = shown(fix.path, cwd)
         end = "\t" if " " in name else ""  # GNU patch reads a name with spaces up to a tab
-        for line in difflib.unified_diff(keepends(fix.before.decode("utf-8")), keepends(fix.after.decode("utf-8")), f"a/{name}{end}", f"b/{name}{end}"):
+        old, new = diff_path(f"a/{name}") + end, diff_path(f"b/{name}") + end
+        for line in difflib.unified_diff(keepends(fix.before.decode("utf-8")), keepends(fix.after.decode("utf-8")), old, new):
             if line.endswith("\r"):
                 line += "\n"  # a lone CR ending: keep the diff one line per line
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

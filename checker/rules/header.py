@@ -30,12 +30,18 @@ def _fold(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
+def _writable_title(name: str) -> bool:
+    """An undecodable file name cannot be written into UTF-8 text, nor one holding a newline or
+    another control character into one title line."""
+    return encodable(name) and not any(c < " " or c == "\x7f" for c in name)
+
+
 def _fix_title(doc, entry: Entry, found, kb) -> None:
     """Rewrite the H1 to name this file (a descriptive title stays as its subtitle), or insert one."""
     first, name = entry.front_matter_lines, entry.name
     line = doc.lines[first] if first < len(doc.lines) else None
-    if not encodable(name):
-        return  # an undecodable file name cannot be written into UTF-8 text
+    if not _writable_title(name):
+        return
     if line is None:
         doc.insert(first, [f"# {name}"])
     elif line.startswith("#") and _TITLE.match(line):
@@ -79,13 +85,14 @@ def title_filename(entry: Entry, ctx: Context):
     first = entry.front_matter_lines + 1
     line = entry.line_text(first)
     title = line[2:].strip() if line.startswith("# ") else None
+    fixable = None if _writable_title(entry.name) else False
     if title is None:  # a file of front matter only has no line `first`: point at its last
-        yield Hit(min(first, max(1, len(entry.lines))), 1, f"line {first} must be the title `{expected_title(entry)}`")
+        yield Hit(min(first, max(1, len(entry.lines))), 1, f"line {first} must be the title `{expected_title(entry)}`", fixable=fixable)
         return
     named = title[5:].strip() if title.lower().startswith("file:") else title
     if _SUBTITLE.match(named[len(entry.name):]) and named.startswith(entry.name):
         return
-    yield Hit(first, 3, f"title names `{named}`, not this file; expected `{expected_title(entry)}`")
+    yield Hit(first, 3, f"title names `{named}`, not this file; expected `{expected_title(entry)}`", fixable=fixable)
 
 
 @rule("SIMA102", "header-field-missing", Severity.ERROR, ALL_KINDS)
