@@ -95,6 +95,28 @@ def read_mkdocs(path: Path) -> dict:
     return data
 
 
+_NAMES = {list: "list", dict: "mapping", str: "string", bool: "boolean", int: "number", float: "number"}
+# What the export reads of mkdocs.yml, and the shapes MkDocs itself would accept.
+_SHAPES = {"plugins": (list, dict), "extra_css": (list,), "extra_javascript": (list,), "docs_dir": (str,),
+           "nav": (list,), "site_name": (str,), "theme": (dict, str)}
+_OPTION_SHAPES = {"checker_config": str, "pages_dir": str, "on_violation": str, "nav": bool}
+
+
+def check_shapes(config: dict, options: dict, where: object) -> None:
+    """Refuse, in one line, the mkdocs.yml values of a type the export cannot use."""
+    def kind(value) -> str:
+        return _NAMES.get(type(value), "value of another type")
+
+    for key, shapes in _SHAPES.items():
+        value = config.get(key)
+        if value is not None and not isinstance(value, shapes):
+            raise ExportError(f"{where}: `{key}` must be a {' or '.join(_NAMES[s] for s in shapes)}, not a {kind(value)}")
+    for key, shape in _OPTION_SHAPES.items():
+        value = options.get(key)
+        if value is not None and not isinstance(value, shape):
+            raise ExportError(f"{where}: sima plugin: `{key}` must be a {_NAMES[shape]}, not a {kind(value)}")
+
+
 def sima_options(config: dict) -> dict:
     """The `sima` plugin's options in mkdocs.yml ({} when it is not listed)."""
     plugins = config.get("plugins") or []
@@ -301,7 +323,9 @@ def export(
     config = read_mkdocs(mkdocs_file) if mkdocs_file is not None else {}
     if mkdocs_file is not None:
         project = mkdocs_file.resolve().parent
+    check_shapes(config, {}, mkdocs_file)
     options = sima_options(config)
+    check_shapes(config, options, mkdocs_file)
     mode = on_violation or options.get("on_violation") or "fail"
     if mode not in MODES:
         raise ExportError(f"{mkdocs_file}: sima plugin: on_violation must be one of {', '.join(MODES)}, not {mode!r}")
