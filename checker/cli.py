@@ -1,4 +1,4 @@
-"""The `sima-check` command: click wiring only; formatting lives in reporters/."""
+"""The `sima-check` command: click wiring only; formatting lives in reporters/, the way out in emit.py."""
 from __future__ import annotations
 
 import os
@@ -15,6 +15,7 @@ from .config.policy import check_selectors
 from .kb.targets import Target, TargetError, plan, selected
 from .model import Report
 from .rules import FIXABLE
+from .emit import emit, emit_diff, error, fail
 from .run.engine import EXIT_CODES_HELP, EXIT_USAGE, exit_code
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
@@ -40,16 +41,10 @@ def _explain(ctx: click.Context, _param, value: str | None) -> None:
 
     text = explain(value)
     if text is None:
-        click.echo(f"sima-check: error: unknown rule `{value}` (see --list-rules)", err=True)
+        error(f"unknown rule `{value}` (see --list-rules)")
         ctx.exit(EXIT_USAGE)
     click.echo(text)
     ctx.exit(0)
-
-
-def fail(message: str) -> None:
-    """One line on stderr and exit 2."""
-    click.echo(f"sima-check: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 class Main(click.Group):
@@ -115,14 +110,14 @@ def check_command(paths, fmt, output, fail_on, select, ignore, config_path, root
         result.merge(part)
         for shown, reason in part.io_errors:
             if shown:
-                click.echo(f"sima-check: error: {shown}: cannot read: {reason}", err=True)
+                error(f"{shown}: cannot read: {reason}")
     if write_baseline:
         _write_baseline(result, write_baseline)
     if known is not None:
         _apply_baseline(result, known, baseline_path)
     if show_diff:
-        _emit_diff(patches, output, result, config.fail_on)
-    _emit(result, fmt, output, color)
+        emit_diff(patches, output, result, config.fail_on)
+    emit(result, fmt, output, color)
     sys.exit(exit_code(result, config.fail_on))
 
 
@@ -164,7 +159,7 @@ def _fix_or_select(target: Target, config: Config, jobs, cache, changed_since, f
         elif fixes:
             errors = apply(fixes, target.root)
             for message in errors:
-                click.echo(f"sima-check: error: {message}", err=True)
+                error(message)
             n = len(fixes) - len(errors)
             if n:
                 click.echo(f"sima-check: fixed {n} file{'' if n == 1 else 's'}", err=True)
@@ -218,44 +213,6 @@ def _apply_baseline(result: Report, known, path: str) -> None:
         click.echo(f"sima-check: {forgiven} known finding{'' if forgiven == 1 else 's'} hidden by baseline {path}", err=True)
 
 
-def _append_step_summary(result: Report) -> None:
-    """`--format github` in GitHub Actions: the full table goes to the job summary too."""
-    from .reporters.github import step_summary
-
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not path:
-        return
-    try:
-        with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
-            fh.write(step_summary(result))
-    except OSError as exc:
-        fail(f"{path}: cannot append the step summary: {exc.strerror or exc}")
-
-
-def _printable(text: str) -> str:
-    """Text any stdout can take: undecodable file-name bytes shown as escapes."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _emit(result: Report, fmt: str, output: str | None, color: bool | None) -> None:
-    from .reporters import REPORTERS
-
-    if fmt not in REPORTERS:
-        fail(f"--format {fmt} is not available in this version")
-    if color is None:
-        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = REPORTERS[fmt](result, colour=bool(color) and fmt == "text")
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")  # undecodable file names
-        except OSError as exc:
-            fail(f"{output}: cannot write: {exc.strerror}")
-    else:
-        click.echo(_printable(text), nl=False, color=bool(color))  # click strips ANSI off a non-tty unless told
-    if fmt == "github":
-        _append_step_summary(result)
-
-
 def _changed(ref: str, kb, checked, root: Path, config: Config) -> set[str]:
     from .kb.changes import ChangesError, select as changed_files
 
@@ -265,21 +222,6 @@ def _changed(ref: str, kb, checked, root: Path, config: Config) -> set[str]:
         fail(f"--changed-since: {exc}")
 
 
-def _emit_diff(patches: list, output: str | None, result: Report, fail_on: str) -> None:
-    from .fix.plan import unified_diff
-
-    text = unified_diff(patches)
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace", newline="")
-        except OSError as exc:
-            fail(f"{output}: cannot write: {exc.strerror}")
-    else:
-        click.echo(_printable(text), nl=False)
-    code = exit_code(result, fail_on)
-    sys.exit(code if code == EXIT_USAGE or not patches else max(code, 1))
-
-
 def _kb_root(config_path: str | None, root: str | None) -> tuple[Config, Path]:
     """Settings and the KB root for the writer's commands (`--root`, else the configured root)."""
     try:
@@ -287,7 +229,7 @@ def _kb_root(config_path: str | None, root: str | None) -> tuple[Config, Path]:
     except ConfigError as exc:
         fail(str(exc))
     path = Path(root or config.root)
-    if not path.is_dir():
+    if not os.path.isdir(path):  # os.path's: False, not an exception, for a name too long
         fail(f"{root or config.root}: knowledge base root not found (set `root` or pass --root)")
     return config, path
 
@@ -307,14 +249,16 @@ def new_command(family, title, directory, category, priority, status, root, conf
     from .edit.new import create
 
     config, kb_root = _kb_root(config_path, root)
-    if directory and not os.path.isabs(directory) and not (kb_root / directory).exists():
-        given = Path(directory).resolve()
-        if given.is_relative_to(kb_root.resolve()):  # `--dir sima/x` written from the cwd
-            directory = os.path.relpath(given, kb_root.resolve())
     try:
+        if directory and not os.path.isabs(directory) and not (kb_root / directory).exists():
+            given = Path(directory).resolve()
+            if given.is_relative_to(kb_root.resolve()):  # `--dir sima/x` written from the cwd
+                directory = os.path.relpath(given, kb_root.resolve())
         rel, _ = create(kb_root, config, family, title, directory, category, priority, status)
     except EditError as exc:
         fail(str(exc))
+    except OSError as exc:  # a name too long, a folder that cannot be searched
+        fail(f"{directory or kb_root}: {exc.strerror or exc}")
     click.echo((kb_root / rel).as_posix())
 
 
@@ -350,6 +294,8 @@ def mv_command(src, dst, dry_run, root, config_path, cache_dir, no_cache) -> Non
         apply_move(plan, top)
     except EditError as exc:
         fail(str(exc).replace(real_dst, dst).replace(real_src, src))  # the paths as they were typed
+    except OSError as exc:  # a name too long, a folder that cannot be searched: nothing was moved
+        fail(f"{dst if exc.filename and os.path.basename(real_dst) in str(exc.filename) else src}: {exc.strerror or exc}")
     n = len(plan.edits)
     for old, new in plan.moves:
         click.echo(f"{(kb_root / old).as_posix()} -> {(kb_root / new).as_posix()}")
@@ -378,7 +324,7 @@ def site_command(out, on_violation, mkdocs_file, root, config_path, no_cache) ->
     except ExportError as exc:
         fail(str(exc))
     except SiteError as exc:
-        click.echo(f"sima-check: error: {exc}", err=True)
+        error(str(exc))
         sys.exit(2 if str(exc).startswith("sima: cannot read") else 1)
     except OSError as exc:
         fail(f"{out}: cannot write: {exc.strerror or exc}")

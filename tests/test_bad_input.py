@@ -191,7 +191,11 @@ def test_an_unwritable_output_file(kb_dir):
 
 @pytest.mark.parametrize(
     "toml, fragment",
-    [("[tool.sima-check\n", "invalid TOML"), ('[tool.sima-check]\nline-limit = "x"\n', "`line-limit` must be an integer")],
+    [("[tool.sima-check\n", "invalid TOML"), ('[tool.sima-check]\nline-limit = "x"\n', "`line-limit` must be an integer"),
+     ("tool = 1\n", "`tool` must be a table"),
+     ("[tool.sima-check]\nkeywords-min = 9\nkeywords-max = 2\n", "`keywords-min` (9) is more than `keywords-max` (2)"),
+     ("[tool.sima-check]\nrefid-patterns = ['.*']\n", "matches the empty string"),
+     ("[[tool.sima-check.overrides]]\npaths = ['*']\nline-limit = -5\n", "`overrides[0].line-limit` must not be negative")],
 )
 def test_a_broken_config_file(kb_dir, tmp_path, toml, fragment):
     kb_dir({NAME: CLEAN})
@@ -226,3 +230,72 @@ def test_very_long_and_strange_lines_do_not_hang_or_crash(kb_dir):
     result = run()
     assert result.exit_code in (0, 1)
     assert result.stderr == ""
+
+
+# Messages and streams ---------------------------------------------------------------------------
+
+
+def test_control_characters_in_an_error_are_shown_escaped(kb_dir, tmp_path):
+    kb_dir({NAME: CLEAN})
+    (tmp_path / "pyproject.toml").write_text('[tool.sima-check]\n"evil\\u001b[2J\\u000a" = 1\n')
+    result = run()
+    assert (result.exit_code, stderr_lines(result)) == (
+        2, ["sima-check: error: pyproject.toml: unknown key `evil\\x1b[2J\\x0a` in [tool.sima-check]"])
+
+
+@pytest.mark.parametrize("shell", ["> /dev/full", ">&-"])
+def test_an_unwritable_stdout_is_one_line_and_exit_2(kb_dir, shell):
+    import subprocess
+    import sys
+
+    if shell == "> /dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    kb_dir({NAME: CLEAN})
+    done = subprocess.run(f"'{sys.executable}' -m checker.cli --no-cache {shell}", shell=True, capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("sima-check: error: standard output")
+
+
+def test_a_name_too_long_is_one_line_and_exit_2(kb_dir):
+    kb_dir({NAME: CLEAN})
+    long = "x" * 300
+    for args in ([f"sima/{long}.md"], [f"--root=sima/{long}"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert len(stderr_lines(result)) == 1 and "File name too long" in result.stderr
+    result = run("new", "DEC", "x", "--dir", long)
+    assert result.exit_code == 2 and len(stderr_lines(result)) == 1
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"version": true, "findings": []}'])
+def test_a_baseline_too_deep_or_of_a_wrong_version_type(kb_dir, tmp_path, text):
+    kb_dir({NAME: CLEAN})
+    (tmp_path / "b.json").write_text(text)
+    result = run("--baseline", "b.json")
+    assert result.exit_code == 2 and len(stderr_lines(result)) == 1
+
+
+@pytest.mark.parametrize("yml, fragment", [
+    ("plugins: 5", "`plugins` must be a list or mapping, not a number"),
+    ("extra_css: 5", "`extra_css` must be a list"),
+    ("docs_dir: 5", "`docs_dir` must be a string"),
+    ("plugins: [{sima: {checker_config: 5}}]", "sima plugin: `checker_config` must be a string"),
+])
+def test_site_refuses_mkdocs_values_of_the_wrong_type(kb_dir, tmp_path, yml, fragment):
+    kb_dir({NAME: CLEAN})
+    (tmp_path / "m.yml").write_text(f"site_name: x\n{yml}\n")
+    result = run("site", "--no-cache", "--out", "out", "-f", "m.yml")
+    assert result.exit_code == 2 and len(stderr_lines(result)) == 1 and fragment in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_fix_leaves_a_title_it_cannot_write_alone(kb_dir):
+    """A file name holding a newline cannot be one title line: SIMA101 stays, unfixed, and a
+    second --fix changes nothing; the diff header quotes the name as git does."""
+    root = kb_dir({"a\nb.md": "hello\r\n"})
+    assert "--- \"a/sima/a\\nb.md\"" in run("--no-cache", "--diff").stdout
+    run("--no-cache", "--fix")
+    once = (root / "a\nb.md").read_bytes()
+    run("--no-cache", "--fix")
+    assert (root / "a\nb.md").read_bytes() == once
+    assert ("a\\x0ab.md", 1, "SIMA101") in report(run("--no-cache"))

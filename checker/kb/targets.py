@@ -33,9 +33,17 @@ def plan(paths: list[str], config: Config, cwd: Path | None = None) -> list[Targ
 
     No paths: the configured root. A path inside the configured root: that root, reporting on
     the path (a folder: its files). Another folder: a KB of its own. Another file: a KB made
-    of its folder, reporting on the file.
+    of its folder, reporting on the file. A path the system cannot look at (a name too long, a
+    folder without search permission) is a TargetError naming it.
     """
-    cwd = cwd or Path.cwd()
+    try:
+        return _plan(paths, config, cwd or Path.cwd())
+    except OSError as exc:
+        shown = os.path.relpath(exc.filename) if isinstance(exc.filename, str) else "a path argument"
+        raise TargetError(f"{shown}: {exc.strerror or exc}") from None
+
+
+def _plan(paths: list[str], config: Config, cwd: Path) -> list[Target]:
     root = (cwd / config.root) if not os.path.isabs(config.root) else Path(config.root)
     if not paths:
         if not root.is_dir():
