@@ -12,6 +12,8 @@ from ..model import Entry, Reference
 _REFID = re.compile(r"(?<![\w/.-])([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-[A-Za-z0-9]*)$")
 _PATH = re.compile(r"/sima/((?:[^\s`()\[\]<>/]+/)*)([^\s`()\[\]<>/]*)$")
 _ANCHOR = re.compile(r"(\]\()?([^\s`()\[\]<>]*)#([^\s`()\[\]<>#]*)$")
+# A `/sima/` path may hold spaces (as the checker reads it: refs._KB_PATH, up to 400 characters).
+_SPACED_ANCHOR = re.compile(r"(?<![\w/])(/sima/[^\n`*()\[\]<>|\"#]{0,400}?\.md)#([^\s`()\[\]<>#]*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class Candidate:
 def complete(entry: Entry, kb: KnowledgeBase, line: int, char: int) -> list[Candidate]:
     """Candidates at 0-based (line, code point) of a checked document."""
     before = entry.line_text(line + 1)[:char]
+    m = _SPACED_ANCHOR.search(before[-420:])  # the tail only: the pattern is bounded, the line is not
+    if m and " " in m.group(1):
+        return anchors(entry, kb, m.group(1), False, char - len(m.group(2)))
     m = _ANCHOR.search(before)
     if m:
         return anchors(entry, kb, m.group(2), bool(m.group(1)), char - len(m.group(3)))

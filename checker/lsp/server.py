@@ -7,6 +7,7 @@ time (a lock), in a worker thread so the connection stays responsive.
 from __future__ import annotations
 
 import asyncio
+import sys
 
 from lsprotocol import types
 
@@ -65,6 +66,8 @@ async def did_close(ls: SimaServer, params: types.DidCloseTextDocumentParams) ->
     uri = params.text_document.uri
     ls.checks.pop(uri, None)
     folder, p = ls.folder_of(uri), path_of(uri)
+    if folder is not None:
+        ls.recheck_others(uri, folder)  # they were checked against the buffer, now the disk counts
     if folder and p and p.exists():
         async with ls.lock:
             result = await asyncio.to_thread(check_document, folder, p, ls.overlay())
@@ -77,7 +80,7 @@ async def _settings_changed(ls: SimaServer) -> None:
     ls.load_folders()
     ls.checks.clear()
     await ls.check_all()
-    for uri in list(ls.workspace.text_documents):
+    for uri in ls.open_uris():
         await ls._fire(uri)
 
 
@@ -98,7 +101,7 @@ async def watched(ls: SimaServer, params: types.DidChangeWatchedFilesParams) -> 
         return
     for f in ls.folders:
         f.stale = True
-    for uri in list(ls.workspace.text_documents):
+    for uri in ls.open_uris():
         ls.schedule(uri, 0)
 
 
@@ -177,6 +180,15 @@ async def completion(ls: SimaServer, params: types.CompletionParams) -> types.Co
     return types.CompletionList(is_incomplete=False, items=items)
 
 
+def _wanted(kind: types.CodeActionKind, only) -> bool:
+    """Whether a code action of `kind` is among the kinds the client asked for (`only`: none
+    means all; `source` covers `source.fixAll`, as LSP's kinds are dotted hierarchies)."""
+    if not only:
+        return True
+    name = kind.value
+    return any(name == getattr(k, "value", k) or name.startswith(f"{getattr(k, 'value', k)}.") for k in only)
+
+
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]))
 async def code_action(ls: SimaServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     """The fix of each fixable finding in the range, and "fix all" for the file."""
@@ -185,17 +197,18 @@ async def code_action(ls: SimaServer, params: types.CodeActionParams) -> list[ty
     if check is None or check.entry is None:
         return None
     doc = ls.workspace.get_text_document(uri)
-    lines = range(params.range.start.line, params.range.end.line + 1)
+    # clamped to the document: an end line of 2**31 - 1 is valid LSP
+    lines = range(params.range.start.line, min(params.range.end.line, len(doc.lines)) + 1)
     only = params.context.only
     out = []
     for fix in actions.fixes(check.entry, doc.source, check.kb, list(check.findings), set(lines)):
         kind = types.CodeActionKind.SourceFixAll if fix.fix_all else types.CodeActionKind.QuickFix
-        if only and not any(str(kind).startswith(str(k)) for k in only):
+        if not _wanted(kind, only):
             continue
         diags = [d for d in params.context.diagnostics if d.code in fix.codes]
         out.append(types.CodeAction(title=fix.title, kind=kind, diagnostics=diags or None,
                                     edit=types.WorkspaceEdit(changes={uri: [ls.text_edit(doc.lines, fix.edit)]})))
-    if only and not any(str(types.CodeActionKind.QuickFix).startswith(str(k)) for k in only):
+    if not _wanted(types.CodeActionKind.QuickFix, only):
         return out
     for ref, res in check.checked.resolved:
         if ref.line - 1 in lines and res.status in ("unresolved", "unknown-refid"):
@@ -236,8 +249,8 @@ async def rename(ls: SimaServer, params: types.RenameParams) -> types.WorkspaceE
     ref, res = hit
     folder = check.folder
     buffers = {}
-    for uri, doc in ls.workspace.text_documents.items():
-        p = path_of(uri)
+    for doc in ls.workspace.text_documents.values():
+        p = path_of(doc.uri)
         if p is not None and folder.owns(p):
             buffers[folder.relpath(p)] = doc.source
     try:
@@ -250,5 +263,7 @@ async def rename(ls: SimaServer, params: types.RenameParams) -> types.WorkspaceE
 
 
 def run() -> None:
-    """Serve over stdio until the client says exit."""
+    """Serve over stdio until the client says exit: exit code 0 after a shutdown request, else 1
+    (LSP's rule, which pygls's own exit, called from inside its event loop, does not carry out)."""
     server.start_io()
+    sys.exit(0 if getattr(server.protocol, "_shutdown", False) else 1)

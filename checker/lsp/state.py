@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
 
 from .. import __version__
+from ..model import Summary
+from ..parse.text import keepends, split
 from . import actions, edits, navigate
 from .diagnostics import diagnostics
 from .documents import Checking, check_document, read_entry
@@ -19,6 +23,16 @@ from .positions import path_of, position, span, uri_of
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a document is checked
 log = logging.getLogger("sima-check.lsp")
+
+
+def _lsp_lines(doc: TextDocument) -> tuple[str, ...]:
+    """A document's lines as LSP counts them: ended by `\\n`, `\\r\\n` or `\\r` only. pygls uses
+    `str.splitlines`, which also breaks at U+2028, `\\x0c`, `\\x85`, ...: every position after such
+    a character, and every incremental edit there, would land a line off."""
+    return tuple(keepends(doc.source))
+
+
+TextDocument.lines = property(_lsp_lines)  # pygls applies incremental edits through it too
 
 
 class JsonRpcRequestFailed(JsonRpcException):
@@ -48,11 +62,20 @@ class SimaServer(LanguageServer):
         enc = self.workspace.position_encoding
         return str(getattr(enc, "value", enc) or "utf-16")
 
+    def document(self, uri: str):
+        """The open document of `uri`, else None (pygls keys them by the unquoted URI: a file
+        name with a space is `%20` in the client's URI)."""
+        return self.workspace.text_documents.get(unquote(uri))
+
+    def open_uris(self) -> list[str]:
+        """The open documents' URIs as the client sent them."""
+        return [doc.uri for doc in self.workspace.text_documents.values()]
+
     def overlay(self) -> dict[str, str]:
         """Every open buffer, by absolute path."""
         out = {}
-        for uri, doc in self.workspace.text_documents.items():
-            p = path_of(uri)
+        for doc in self.workspace.text_documents.values():
+            p = path_of(doc.uri)
             if p is not None and p.suffix.lower() == ".md":
                 out[str(p.resolve())] = doc.source
         return out
@@ -119,17 +142,27 @@ class SimaServer(LanguageServer):
     async def check(self, uri: str) -> Checking | None:
         """Check one open document now (against the KB with every buffer overlaid) and publish."""
         folder = self.folder_of(uri)
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.document(uri)
         if folder is None or doc is None:
             return None
         version = doc.version
         async with self.lock:
             result = await asyncio.to_thread(check_document, folder, path_of(uri), self.overlay())
+        before = self.checks.get(uri)
         if folder.changes_index(result.rel, result.entry):
             folder.stale = True  # other files may now resolve differently: re-check them for references
+            if before is None or _summary(before[1]) != _summary(result):
+                self.recheck_others(uri, folder)  # what they cite of this file changed (a heading, a REF-ID)
         self.checks[uri] = (version, result)
         self.publish(uri, diagnostics(result.findings, result.entry, self.encoding, self.site_url), version)
         return result
+
+    def recheck_others(self, uri: str, folder: Folder) -> None:
+        """Re-check (debounced) the other open documents of the folder: their findings may
+        depend on this one's buffer, which changed or closed."""
+        for other in self.open_uris():
+            if other != uri and self.folder_of(other) is folder:
+                self.schedule(other)
 
     def publish(self, uri: str, diags: list[types.Diagnostic], version: int | None = None) -> None:
         """Send a file's diagnostics."""
@@ -153,7 +186,7 @@ class SimaServer(LanguageServer):
 
     async def current(self, uri: str) -> Checking | None:
         """The document's check, re-run when the buffer changed since."""
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.document(uri)
         seen = self.checks.get(uri)
         if doc is not None and seen and seen[0] == doc.version:
             return seen[1]
@@ -181,7 +214,7 @@ class SimaServer(LanguageServer):
                                               edits=[types.TextEdit(range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)), new_text=text)]))
         for rel, e in sorted(change.edits.items()):
             uri = uri_of(folder.root / rel)
-            doc = self.workspace.text_documents.get(uri)
+            doc = self.document(uri)
             lines = doc.lines if doc else _lines(folder.root / rel)
             out.append(types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=doc.version if doc else None),
                                               edits=[self.text_edit(lines, e)]))
@@ -193,15 +226,20 @@ class SimaServer(LanguageServer):
         """An LSP location of a place in a KB file."""
         path = folder.root / target.rel
         if lines is None and target.end:
-            doc = self.workspace.text_documents.get(uri_of(path))
+            doc = self.document(uri_of(path))
             lines = doc.lines if doc else _lines(path)
         rng = span(lines or (), target.line, target.start, target.end, self.encoding)
         return types.Location(uri=uri_of(path), range=rng)
 
 
+def _summary(check: Checking) -> Summary | None:
+    """What other files' checks may see of a checked document."""
+    return Summary.of(check.entry) if check.entry is not None else None
+
+
 def _lines(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return list(split(path.read_bytes().decode("utf-8", "replace")).lines)
     except OSError:
         return []
 

@@ -150,7 +150,10 @@ class Shard:
         """A file's bytes: the unsaved text when the overlay has it, else the disk's."""
         text = self.overlay.get(self.base + rel)
         if text is not None:
-            return text.encode("utf-8", "surrogateescape")
+            try:
+                return text.encode("utf-8", "surrogateescape")  # undecodable bytes given back as they were
+            except UnicodeEncodeError:  # a lone surrogate (`\ud800` sent by an editor): SIMA601 for this file alone
+                return text.encode("utf-8", "surrogatepass")
         return read_bytes(self.root, rel)
 
     def scan(self, todo: list[tuple[str, str | None]]) -> list[Scanned]:

@@ -1,6 +1,7 @@
 """The language server's features as plain functions, without a client."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from lsprotocol import types
@@ -12,6 +13,7 @@ from checker.lsp.diagnostics import diagnostics, rule_url
 from checker.lsp.folders import load_folder
 from checker.lsp.positions import code_point, position
 
+from helpers import clean_entry
 from test_server import CITER, make_kb
 
 
@@ -87,3 +89,18 @@ def test_rule_under_the_cursor_by_code_or_by_name_in_a_suppression():
     assert navigate.hover_rule("keywords-count").startswith("**SIMA402 keywords-count** (warning)")
     assert navigate.rule_at("a well-known fact", 5) is None  # names count only in suppressions
     assert navigate.hover_rule("SIMA999") is None
+
+
+def test_anchor_completion_after_a_kb_path_with_spaces(tmp_path):
+    make_kb(tmp_path)
+    spaced = tmp_path / "sima/decisions/Cache Rules_DEC-03.md"
+    spaced.write_text(clean_entry("decisions/Cache Rules_DEC-03.md", "DEC-03", "\n## Eviction\n\nOldest first."), encoding="utf-8")
+    settings = load(cwd=tmp_path)
+    root = tmp_path / "sima"
+    report = api.check([root], settings, jobs=1, keep=True, cwd=tmp_path)
+    kb, entry = report.kbs[root], report.checked[root][CITER[len("sima/"):]].entry
+    line = "see /sima/decisions/Cache Rules_DEC-03.md#ev"
+    typed = replace(entry, lines=entry.lines[:-1] + (line,))
+    found = complete.complete(typed, kb, len(typed.lines) - 1, len(line))
+    assert "eviction" in [c.label for c in found]
+    assert {c.start for c in found} == {len(line) - len("ev")}

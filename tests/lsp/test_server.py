@@ -194,6 +194,96 @@ async def test_code_action_applies_a_fix(client: LanguageClient, tmp_path):
     assert dec.read_text(encoding="utf-8") == text  # nothing written
 
 @pytest.mark.asyncio
+async def test_code_actions_of_the_kinds_asked_for_and_a_range_past_the_end(client: LanguageClient, tmp_path):
+    """`only` as VS Code's codeActionsOnSave and Neovim send it (plain strings, `source` covers
+    `source.fixAll`); an end line of 2**31 - 1 is valid LSP and is clamped, not enumerated."""
+    dec = tmp_path / "sima/decisions/DEC-02.md"
+    wrong = dec.read_text(encoding="utf-8").replace("**Total Lines:** ", "**Total Lines:** 9")
+    uri = open_doc(client, dec, wrong)
+    await until(lambda: "SIMA202" in codes(client, uri))
+    diag = next(d for d in client.diagnostics[uri] if d.code == "SIMA202")
+
+    async def kinds(only, end=None):
+        rng = diag.range if end is None else types.Range(start=types.Position(line=0, character=0), end=types.Position(line=end, character=0))
+        found = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=rng,
+            context=types.CodeActionContext(diagnostics=[diag], only=only)))
+        return [a.kind for a in found]
+
+    assert await kinds(["source.fixAll"]) == [types.CodeActionKind.SourceFixAll]
+    assert await kinds(["source"]) == [types.CodeActionKind.SourceFixAll]
+    assert await kinds(["quickfix"]) == [types.CodeActionKind.QuickFix]
+    assert await kinds(["refactor"]) == []
+    assert await kinds(None, 2**31 - 1) == [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
+
+
+@pytest.mark.asyncio
+async def test_a_file_name_with_spaces_is_checked_after_each_edit(client: LanguageClient, tmp_path):
+    """pygls keeps such a document under its unquoted URI; the client's has `%20`."""
+    path = tmp_path / "sima/lessons/Warm Cache_LESS-02.md"
+    text = clean_entry("lessons/Warm Cache_LESS-02.md", "LESS-02", "\nSee DEC-01 first.")
+    path.write_text(text, encoding="utf-8")
+    uri = open_doc(client, path)
+    at = pos(text, "DEC-01 first", 2)
+    found = await client.text_document_definition_async(types.DefinitionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=at))
+    assert found and found[0].uri.endswith("/decisions/DEC-01.md")
+    broken = text.replace("See DEC-01 first.", "See /sima/decisions/DEC-77.md first.")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=broken)]))
+    await until(lambda: "SIMA301" in codes(client, uri))
+    d = next(d for d in client.diagnostics[uri] if d.code == "SIMA301")
+    assert d.range.start == pos(broken, "/sima/decisions/DEC-77.md")
+
+
+@pytest.mark.asyncio
+async def test_a_lone_surrogate_costs_its_own_buffer_only(client: LanguageClient, tmp_path):
+    citer, dec = tmp_path / CITER, tmp_path / "sima/decisions/DEC-02.md"
+    bad = open_doc(client, dec, dec.read_text(encoding="utf-8") + "\ud800\n")
+    await until(lambda: "SIMA601" in codes(client, bad))
+    text = citer.read_text(encoding="utf-8")
+    uri = open_doc(client, citer, text.replace("/sima/decisions/DEC-01.md", "/sima/decisions/DEC-98.md"))
+    await until(lambda: "SIMA301" in codes(client, uri))
+
+
+@pytest.mark.asyncio
+async def test_other_open_documents_follow_a_buffer_they_cite(client: LanguageClient, tmp_path):
+    """A cites DEC-01.md#rationale: renaming that heading in DEC-01's buffer re-checks A."""
+    citer, dec = tmp_path / CITER, tmp_path / "sima/decisions/DEC-01.md"
+    uri = open_doc(client, citer)
+    await until(lambda: uri in client.diagnostics and "SIMA305" not in codes(client, uri))
+    dec_uri = open_doc(client, dec)
+    renamed = dec.read_text(encoding="utf-8").replace("## Rationale", "## Reasons")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=dec_uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=renamed)]))
+    await until(lambda: "SIMA305" in codes(client, uri))
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=dec_uri)))
+    await until(lambda: "SIMA305" not in codes(client, uri))  # the disk's DEC-01 has the heading
+
+
+@pytest.mark.asyncio
+async def test_positions_after_a_unicode_line_separator(client: LanguageClient, tmp_path):
+    """LSP lines end at \\n, \\r\\n or \\r only; U+2028 inside a line does not start a new one."""
+    citer = tmp_path / CITER
+    text = citer.read_text(encoding="utf-8").replace("Nothing to suppress here.", "Odd\u2028line here.")
+    uri = open_doc(client, citer, text)
+    line = pos(text, "Read [why]").line
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=line + 3, character=0), end=types.Position(line=line + 3, character=0)),
+            text="See /sima/decisions/DEC-55.md.\n")]))
+    await until(lambda: "SIMA301" in codes(client, uri))
+    d = next(d for d in client.diagnostics[uri] if d.code == "SIMA301")
+    assert d.range.start.line == line + 3
+    found = await client.text_document_definition_async(types.DefinitionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=pos(text, "The bare name").line + 0, character=len("The bare name DEC-01.md works too, and so does D"))))
+    assert found and found[0].uri.endswith("DEC-01.md")
+
+
+@pytest.mark.asyncio
 async def test_rename_a_refid_moves_the_file_and_rewrites_its_citers(client: LanguageClient, tmp_path):
     citer, dec = tmp_path / CITER, tmp_path / "sima/decisions/DEC-01.md"
     text = citer.read_text(encoding="utf-8")
@@ -337,4 +427,18 @@ async def test_shutdown_and_exit_end_the_process_cleanly(tmp_path):
     await plain.shutdown_async(None)
     plain.exit(None)
     assert await asyncio.wait_for(plain._server.wait(), 10) == 0
+    await plain.stop()
+
+
+@pytest.mark.asyncio
+async def test_exit_without_shutdown_is_exit_code_1(tmp_path):
+    from pygls.lsp.client import LanguageClient as PlainClient
+
+    make_kb(tmp_path)
+    plain = PlainClient("test", "1")
+    await plain.start_io(sys.executable, "-m", "checker.cli", "lsp")
+    await plain.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=tmp_path.as_uri()))
+    plain.initialized(types.InitializedParams())
+    plain.exit(None)
+    assert await asyncio.wait_for(plain._server.wait(), 10) == 1
     await plain.stop()
