@@ -282,6 +282,8 @@ def mv_command(src, dst, dry_run, root, config_path, cache_dir, no_cache) -> Non
     from .edit import EditError
     from .edit.move import apply_move, diff, plan_move
 
+    if not src.strip() or not dst.strip():
+        fail("mv: SRC and DST must name a file or folder (an empty argument was given)")
     config, kb_root = _kb_root(config_path, root)
     top = kb_root.resolve()
     real_src, real_dst = _real(src), _real(dst)

@@ -188,6 +188,8 @@ def test_untracked_file_in_a_work_tree_is_renamed(kb_dir):
     (f"sima/{COST}", "sima/aws/.hidden.md", "would be hidden or excluded"),
     (f"sima/{COST}", "sima/.drafts/X_AWS-LESS-11.md", "would be hidden or excluded"),
     ("sima/aws", "sima/.old/aws", "would be hidden or excluded"),
+    ("", "sima/x/X.md", "an empty argument"),
+    (f"sima/{COST}", "", "an empty argument"),
 ])
 def test_refusals_write_nothing(kb_dir, src, dst, message):
     root = every_syntax(kb_dir)
