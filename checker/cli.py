@@ -89,6 +89,8 @@ COMMANDS_HELP = "Commands: `sima-check check [PATHS]` is this check; see `sima-c
 @click.version_option(__version__, prog_name="sima-check")
 def check_command(paths, fmt, output, fail_on, select, ignore, config_path, root, color, baseline_path, write_baseline, fix=False, show_diff=False, changed_since=None, jobs=None, cache_dir=".sima-check-cache", no_cache=False) -> None:
     """Check a SIMAv4 knowledge base (default: the configured root, `sima/`)."""
+    if show_diff and write_baseline:  # the baseline would record findings of fixes never applied
+        fail("--write-baseline cannot be combined with --diff, which writes nothing (use --fix)")
     try:
         config = load_config(Path(config_path) if config_path else None)
     except ConfigError as exc:

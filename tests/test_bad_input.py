@@ -299,3 +299,10 @@ def test_fix_leaves_a_title_it_cannot_write_alone(kb_dir):
     run("--no-cache", "--fix")
     assert (root / "a\nb.md").read_bytes() == once
     assert ("a\\x0ab.md", 1, "SIMA101") in report(run("--no-cache"))
+
+
+def test_diff_and_write_baseline_are_refused_together(kb_dir, tmp_path):
+    kb_dir({NAME: CLEAN})
+    result = run("--diff", "--write-baseline", "b.json")
+    assert result.exit_code == 2 and "--write-baseline cannot be combined with --diff" in result.stderr
+    assert not (tmp_path / "b.json").exists()
