@@ -68,6 +68,19 @@ def open_doc(client: LanguageClient, path: Path, text: str | None = None) -> str
         uri=uri, language_id="markdown", version=1, text=path.read_text(encoding="utf-8") if text is None else text)))
     return uri
 
+def open_spaced(client: LanguageClient, root: Path, body: str) -> tuple[str, str]:
+    """Write and open `lessons/Warm Cache_LESS-02.md` (a space in its name): (text, uri)."""
+    path = root / "sima/lessons/Warm Cache_LESS-02.md"
+    text = clean_entry("lessons/Warm Cache_LESS-02.md", "LESS-02", body)
+    path.write_text(text, encoding="utf-8")
+    return text, open_doc(client, path)
+
+def replace_text(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    """A didChange that replaces the whole buffer."""
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
 def codes(client: LanguageClient, uri: str) -> list[str]:
     return [d.code for d in client.diagnostics.get(uri, [])]
 
@@ -86,9 +99,7 @@ async def test_diagnostics_on_start_open_and_edit(client: LanguageClient, tmp_pa
     text = citer.read_text(encoding="utf-8")
     open_doc(client, citer)
     broken = text.replace("/sima/decisions/DEC-01.md", "/sima/decisions/DEC-99.md")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=broken)]))
+    replace_text(client, uri, 2, broken)
     await until(lambda: "SIMA301" in codes(client, uri))
     d = next(d for d in client.diagnostics[uri] if d.code == "SIMA301")
     assert d.severity == types.DiagnosticSeverity.Error
@@ -101,10 +112,7 @@ async def test_diagnostics_on_start_open_and_edit(client: LanguageClient, tmp_pa
 
 @pytest.mark.asyncio
 async def test_utf16_columns_and_a_file_name_with_spaces(client: LanguageClient, tmp_path):
-    path = tmp_path / "sima/lessons/Warm Cache_LESS-02.md"
-    text = clean_entry("lessons/Warm Cache_LESS-02.md", "LESS-02", "\n🙂 see /sima/decisions/DEC-99.md now")
-    path.write_text(text, encoding="utf-8")
-    uri = open_doc(client, path)
+    text, uri = open_spaced(client, tmp_path, "\n🙂 see /sima/decisions/DEC-99.md now")
     assert "%20" in uri
     await until(lambda: "SIMA301" in codes(client, uri))
     d = next(d for d in client.diagnostics[uri] if d.code == "SIMA301")
@@ -161,17 +169,13 @@ async def test_completion_after_family_prefix_path_and_anchor(client: LanguageCl
     assert labels["DEC-01"].text_edit.range.start.character == at.character - len("DEC-")
 
     text2 = text.replace("Also DEC-", "Also /sima/decisions/")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text2)]))
+    replace_text(client, uri, 2, text2)
     at = pos(text2, "Also /sima/decisions/", len("Also /sima/decisions/"))
     result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
     assert [i.label for i in result.items] == ["DEC-01.md", "DEC-02.md"]
 
     text3 = text.replace("Also DEC-", "Also [x](../decisions/DEC-01.md#ra")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text3)]))
+    replace_text(client, uri, 3, text3)
     at = pos(text3, "#ra", 3)
     result = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
     assert "rationale" in [i.label for i in result.items]
@@ -220,18 +224,13 @@ async def test_code_actions_of_the_kinds_asked_for_and_a_range_past_the_end(clie
 @pytest.mark.asyncio
 async def test_a_file_name_with_spaces_is_checked_after_each_edit(client: LanguageClient, tmp_path):
     """pygls keeps such a document under its unquoted URI; the client's has `%20`."""
-    path = tmp_path / "sima/lessons/Warm Cache_LESS-02.md"
-    text = clean_entry("lessons/Warm Cache_LESS-02.md", "LESS-02", "\nSee DEC-01 first.")
-    path.write_text(text, encoding="utf-8")
-    uri = open_doc(client, path)
+    text, uri = open_spaced(client, tmp_path, "\nSee DEC-01 first.")
     at = pos(text, "DEC-01 first", 2)
     found = await client.text_document_definition_async(types.DefinitionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=at))
     assert found and found[0].uri.endswith("/decisions/DEC-01.md")
     broken = text.replace("See DEC-01 first.", "See /sima/decisions/DEC-77.md first.")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=broken)]))
+    replace_text(client, uri, 2, broken)
     await until(lambda: "SIMA301" in codes(client, uri))
     d = next(d for d in client.diagnostics[uri] if d.code == "SIMA301")
     assert d.range.start == pos(broken, "/sima/decisions/DEC-77.md")
@@ -255,9 +254,7 @@ async def test_other_open_documents_follow_a_buffer_they_cite(client: LanguageCl
     await until(lambda: uri in client.diagnostics and "SIMA305" not in codes(client, uri))
     dec_uri = open_doc(client, dec)
     renamed = dec.read_text(encoding="utf-8").replace("## Rationale", "## Reasons")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=dec_uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=renamed)]))
+    replace_text(client, dec_uri, 2, renamed)
     await until(lambda: "SIMA305" in codes(client, uri))
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=dec_uri)))
     await until(lambda: "SIMA305" not in codes(client, uri))  # the disk's DEC-01 has the heading
