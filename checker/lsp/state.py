@@ -20,6 +20,7 @@ from .diagnostics import diagnostics
 from .documents import Checking, check_document, read_entry
 from .folders import Folder, load_folder, owner
 from .positions import path_of, position, span, uri_of
+from .protocol import SimaProtocol
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a document is checked
 log = logging.getLogger("sima-check.lsp")
@@ -45,7 +46,7 @@ class SimaServer(LanguageServer):
     """The server's state: one Folder per workspace folder, the last check of each open document."""
 
     def __init__(self) -> None:
-        super().__init__("sima-check", __version__)
+        super().__init__("sima-check", __version__, protocol_cls=SimaProtocol)
         self.folders: list[Folder] = []
         self.checks: dict[str, tuple[int | None, Checking]] = {}  # uri -> (version, check)
         self.timers: dict[str, asyncio.TimerHandle] = {}

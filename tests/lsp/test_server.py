@@ -439,3 +439,49 @@ async def test_exit_without_shutdown_is_exit_code_1(tmp_path):
     plain.exit(None)
     assert await asyncio.wait_for(plain._server.wait(), 10) == 1
     await plain.stop()
+
+
+def test_every_request_is_answered_before_init_with_bad_params_and_after_shutdown(tmp_path):
+    """Raw JSON-RPC over stdio: the errors LSP names (-32002, -32602, -32600), never silence."""
+    import json
+    import subprocess
+    import threading
+
+    make_kb(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "lsp"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    watchdog = threading.Timer(30, proc.kill)  # a request left unanswered would block the read
+    watchdog.start()
+
+    def send(obj: dict) -> None:
+        body = json.dumps(obj).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        proc.stdin.flush()
+
+    def answer(msg_id: int) -> dict:
+        while True:
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                head += proc.stdout.read(1) or pytest.fail("the server closed its output")
+            message = json.loads(proc.stdout.read(int(head.split(b":")[1].split(b"\r")[0])))
+            if message.get("id") == msg_id and "method" not in message:
+                return message
+
+    hover = {"textDocument": {"uri": (tmp_path / CITER).as_uri()}, "position": {"line": 0, "character": 0}}
+    try:
+        send({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": hover})
+        assert answer(1)["error"]["code"] == -32002
+        send({"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"capabilities": {}, "rootUri": tmp_path.as_uri()}})
+        assert "result" in answer(2)
+        send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        send({"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": {"textDocument": hover["textDocument"], "position": {"line": -1}}})
+        assert answer(3)["error"]["code"] == -32602
+        send({"jsonrpc": "2.0", "id": 4, "method": "shutdown"})
+        assert answer(4)["result"] is None
+        send({"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": hover})
+        assert answer(5)["error"]["code"] == -32600
+        send({"jsonrpc": "2.0", "method": "exit"})
+        assert proc.wait(10) == 0
+    finally:
+        watchdog.cancel()
+        proc.kill()
