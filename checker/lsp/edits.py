@@ -44,6 +44,8 @@ def rename_destination(ref: Reference, target: str, new_name: str, kb: Knowledge
     a REF-ID renames the REF-ID inside the file name; a file name keeps the folder; a name with
     `/` is a path from the KB root (a leading `/sima/` allowed)."""
     new_name = new_name.strip()
+    if not new_name:
+        raise EditError("the new name is empty")
     folder, name = posixpath.split(target)
     if ref.syntax in ("refid", "field"):
         old = ref.target

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 
 from checker import api
@@ -104,3 +105,15 @@ def test_anchor_completion_after_a_kb_path_with_spaces(tmp_path):
     found = complete.complete(typed, kb, len(typed.lines) - 1, len(line))
     assert "eviction" in [c.label for c in found]
     assert {c.start for c in found} == {len(line) - len("ev")}
+
+
+def test_rename_to_an_empty_name_says_so(tmp_path):
+    from checker.edit import EditError
+    from checker.lsp.edits import rename_destination
+    from checker.model import Reference
+
+    root, report = _kb(tmp_path)
+    ref = Reference("DEC-01.md", "DEC-01.md", "bare", 1, 1)
+    with pytest.raises(EditError, match="the new name is empty"):
+        rename_destination(ref, "decisions/DEC-01.md", "  ", report.kbs[root])
+    assert rename_destination(ref, "decisions/DEC-01.md", "DEC-09.md", report.kbs[root]) == "decisions/DEC-09.md"
