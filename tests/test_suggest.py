@@ -246,6 +246,34 @@ def test_a_refid_typo_in_a_long_name_is_not_taken_for_a_rename():
     assert (got.kind, got.targets, got.certain) == ("typo", ("l/AWS-Lambda-CostModel_AWS-LESS-11.md", "l/AWS-Lambda-Timeouts_AWS-LESS-12.md"), False)
 
 
+def test_an_index_sharing_words_is_no_rival_of_the_refid_owner():
+    """`NM06/Bugs-Critical_BUG-01.md` (the corpus's SESSION-START file): BUG-01 is owned by
+    `bugs/BUG-01.md`; `Bugs-Index.md` beside it shares a word but owns no BUG REF-ID."""
+    s = suggester("bugs/BUG-01.md", "bugs/Bugs-Index.md", "bugs/BUG-02.md")
+    got = s.suggest("NM06/Bugs-Critical_BUG-01.md", grammar())
+    assert (got.kind, got.targets) == ("renamed", ("bugs/BUG-01.md",))
+
+
+def test_the_rarest_shared_words_pick_the_rival():
+    """`INT-04_METRICS-Interface-Pattern.md` when INT-04 is HTTP: `Metrics` is one file's word,
+    `Pattern` several files' (the corpus's Interface-Quick-Index)."""
+    s = suggester("i/INT-01_CACHE-Interface-Pattern.md", "i/INT-02_LOGGING-Interface-Pattern.md",
+                  "i/INT-04-HTTP-Interface.md", "i/INT-07-Metrics-Interface.md")
+    got = s.suggest("i/INT-04_METRICS-Interface-Pattern.md", grammar())
+    assert got.targets == ("i/INT-07-Metrics-Interface.md", "i/INT-04-HTTP-Interface.md")
+    # no more shared words than the owner's: the owner stays the answer
+    s = suggester("g/GATE-01_Gateway-Layer-Structure.md", "g/GATE-02_Lazy-Import-Pattern.md", "g/Gateway-Index.md")
+    assert s.suggest("g/GATE-01_Gateway-Pattern.md", grammar()).targets == ("g/GATE-01_Gateway-Layer-Structure.md",)
+
+
+def test_the_citing_file_is_never_its_own_typo_or_look_alike():
+    s = suggester("p/NMP00-LEE_Index.md", "p/NMP01-LEE-Quick-Index.md")
+    assert s.suggest("NM00-Quick_Index.md", grammar(), near="p", citer="p/NMP01-LEE-Quick-Index.md").targets == ("p/NMP00-LEE_Index.md",)
+    s = suggester("a/Cache-Notes.md")
+    assert s.suggest("a/Cache-Note.md", grammar(), citer="a/Cache-Notes.md") is None
+    assert s.suggest("a/Cache-Note.md", grammar()).targets == ("a/Cache-Notes.md",)
+
+
 def test_a_configured_refid_pattern_is_used():
     s = Suggester({"FOO-7_Thing.md": ["x/FOO-7_Thing.md"]}, {"FOO-7": ["x/FOO-7_Thing.md"]})
     assert s.suggest("x/FOO-7.md", grammar()) is None  # no REF-ID in the name for the default grammar

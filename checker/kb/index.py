@@ -246,4 +246,4 @@ class KnowledgeBase:
             return None
         if "_suggester" not in self.__dict__:
             self._suggester = Suggester(self.by_name, self.by_refid)
-        return self._suggester.suggest(res.missing, grammar or self.grammar, source.directory)
+        return self._suggester.suggest(res.missing, grammar or self.grammar, source.directory, source.relpath)

@@ -65,14 +65,15 @@ class Suggester:
         self._cache: dict[tuple, Suggestion | None] = {}
         self._folded: dict[str, list[str]] | None = None
 
-    def suggest(self, missing: str, grammar, near: str = "") -> Suggestion | None:
-        """The best guess for `missing` (a KB path, or a bare name looked up from folder `near`)."""
-        key = (missing, near if "/" not in missing else "", grammar)
+    def suggest(self, missing: str, grammar, near: str = "", citer: str = "") -> Suggestion | None:
+        """The best guess for `missing` (a KB path, or a bare name looked up from folder `near`)
+        in a reference made by the file `citer`, which a typo or a similar name never is."""
+        key = (missing, near if "/" not in missing else "", grammar, citer)
         if key not in self._cache:
-            self._cache[key] = self._suggest(missing, grammar, near)
+            self._cache[key] = self._suggest(missing, grammar, near, citer)
         return self._cache[key]
 
-    def _suggest(self, missing: str, grammar, near: str) -> Suggestion | None:
+    def _suggest(self, missing: str, grammar, near: str, citer: str = "") -> Suggestion | None:
         directory, _, name = missing.rpartition("/")
         if "/" not in missing:
             directory = near
@@ -87,7 +88,7 @@ class Suggester:
             return None
         refid = grammar.from_filename(name)
         owners = tuple(self.by_refid.get(refid, ())) if refid else ()
-        typos = self._typos(name, directory)
+        typos = self._typos(name, directory, citer)
         if owners:
             stem = name[:-3] if name.lower().endswith(".md") else name
             others = [t for t in typos if t not in owners]
@@ -97,14 +98,14 @@ class Suggester:
                 return Suggestion("typo", (*others[:MAX_NAMED - 1], owners[0]))
             # `INT-07_UTILITY-Interface.md` when INT-07 is `INT-07-Metrics-Interface.md` and
             # `INT-10-Utility-Interface.md` sits beside it: the REF-ID alone is no longer certain.
-            rival = self._better_named(name, refid, owners[0], directory) if len(owners) == 1 else None
+            rival = self._better_named(name, refid, owners[0], directory, grammar) if len(owners) == 1 else None
             if rival:
                 return Suggestion("typo", (rival, owners[0]))
             named, _, more = _closest(list(owners), directory)
             return Suggestion("renamed", named, refid, more, certain=len(named) == 1 and _agree(name, refid, named[0]))
         if typos:
             return Suggestion("typo", typos)
-        close = self._close(name, directory)
+        close = self._close(name, directory, citer)
         return Suggestion("close", (close,)) if close else None
 
     # -- typos ------------------------------------------------------------------------------
@@ -135,8 +136,9 @@ class Suggester:
             self._short, self._heads, self._tails = short, heads, tails
         return self._short, self._heads, self._tails
 
-    def _typos(self, name: str, directory: str) -> tuple[str, ...]:
-        """Files one edit away from `name`, those in `directory` first (up to MAX_NAMED)."""
+    def _typos(self, name: str, directory: str, citer: str = "") -> tuple[str, ...]:
+        """Files one edit away from `name` other than `citer`, those in `directory` first (up to
+        MAX_NAMED)."""
         q = fold(name)
         short, heads, tails = self._neighbour_index()
         pool: set[str] = set()
@@ -148,24 +150,38 @@ class Suggester:
             pool.update(heads.get(q[:_K], ()))
             pool.update(tails.get(q[-_K:], ()))
         folded = self._folded_names()
-        hits = sorted(r for f in pool if one_edit(q, f) for n in folded[f] for r in self.by_name[n])
+        hits = sorted(r for f in pool if one_edit(q, f) for n in folded[f] for r in self.by_name[n] if r != citer)
         here = [r for r in hits if posixpath.dirname(r) == directory]
         return tuple((here or hits)[:MAX_NAMED])
 
-    def _better_named(self, name: str, refid: str, owner: str, directory: str) -> str | None:
-        """A file beside the owner (or in the written folder) whose name shares more words with
-        `name` than the owner's name does."""
+    def _better_named(self, name: str, refid: str, owner: str, directory: str, grammar) -> str | None:
+        """An entry of the same REF-ID family beside the owner (or in the written folder) whose
+        name shares more words with `name` than the owner's name does; among several, the one
+        whose shared words are rarest there (`Metrics` tells more than `Interface` among
+        interfaces). An index or any file without a REF-ID of that family is no rival."""
         want = _words(name, refid)
         if not want:
             return None
         dirs = self._dirs_index()
-        owner_dir = posixpath.dirname(owner)
-        score = len(want & _words(posixpath.basename(owner)))
-        best, best_score = None, score
-        for rel in sorted({*dirs.get(owner_dir, ()), *dirs.get(directory, ())}):
-            if rel != owner:
-                n = len(want & _words(posixpath.basename(rel)))
-                if n > best_score:
+        family = refid.rsplit("-", 1)[0]
+        pool = sorted({*dirs.get(posixpath.dirname(owner), ()), *dirs.get(directory, ())})
+        words = {rel: _words(posixpath.basename(rel)) for rel in pool}
+        seen = defaultdict(int)
+        for ws in words.values():
+            for w in ws & want:
+                seen[w] += 1
+
+        def score(rel: str) -> tuple[int, float]:
+            shared = words.get(rel, _words(posixpath.basename(rel))) & want
+            return len(shared), sum(1 / seen[w] for w in shared if seen[w])
+
+        floor = score(owner)[0]
+        best, best_score = None, (floor, float("inf"))
+        for rel in pool:
+            other = grammar.from_filename(posixpath.basename(rel)) if rel != owner else None
+            if other and other != refid and other.rsplit("-", 1)[0] == family:
+                n = score(rel)
+                if n[0] > floor and (best is None or n > best_score):
                     best, best_score = rel, n
         return best
 
@@ -180,14 +196,15 @@ class Suggester:
 
     # -- the last resort ---------------------------------------------------------------------
 
-    def _close(self, name: str, directory: str) -> str | None:
-        """A similar name (difflib ratio >= 0.75) in `directory` or sharing its first letters."""
+    def _close(self, name: str, directory: str, citer: str = "") -> str | None:
+        """A similar name (difflib ratio >= 0.75) in `directory` or sharing its first letters,
+        other than `citer`."""
         if "_prefixes" not in self.__dict__:
             prefixes: dict[str, list[str]] = defaultdict(list)
             for n, rels in self.by_name.items():
                 prefixes[fold(n)[:6]].extend(rels)
             self._prefixes = prefixes
-        candidates = set(self._dirs_index().get(directory, ())) | set(self._prefixes.get(fold(name)[:6], ()))
+        candidates = (set(self._dirs_index().get(directory, ())) | set(self._prefixes.get(fold(name)[:6], ()))) - {citer}
         matcher = difflib.SequenceMatcher(None, fold(name), "")
         best, best_score = None, 0.75
         for rel in sorted(candidates):

@@ -34,8 +34,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
+from checker.api import check  # noqa: E402
 from checker.config import Config  # noqa: E402
-from checker.kb.discover import load  # noqa: E402
 from checker.kb.index import KnowledgeBase, normalise  # noqa: E402
 from checker.model import Entry, Reference  # noqa: E402
 from checker.parse.refid import grammar  # noqa: E402
@@ -47,7 +47,7 @@ KINDS = ("moved", "renamed", "typo", "separators")
 
 def stubs(kb: KnowledgeBase) -> list[Entry]:
     """Path, kind and REF-ID of every file: all a suggestion may use."""
-    return [Entry(relpath=e.relpath, kind=e.kind, text="", lines=(), line_count=0, refid=e.refid) for e in kb.entries.values()]
+    return [Entry(relpath=s.relpath, kind=s.kind, text="", lines=(), line_count=0, refid=s.refid) for s in kb.summaries.values()]
 
 
 def with_path(entries: list[Entry], old: str, new: str) -> KnowledgeBase:
@@ -167,8 +167,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="files per kind (0: every file that can be broken that way)")
     args = ap.parse_args()
-    loaded = load(args.corpus, Config())
-    entries = stubs(loaded.kb)
+    root = args.corpus.resolve()
+    entries = stubs(check([root], Config(), jobs=1, cache=None, keep=True).kbs[root])
     kb = KnowledgeBase(entries)
     g = grammar()
     rnd = random.Random(args.seed)
@@ -180,7 +180,7 @@ def main() -> None:
         return rnd.sample(pool, args.limit) if args.limit and args.limit < len(pool) else pool
 
     for e in sample(entries):  # moved
-        folders = [d for d in dirs if d != e.directory and f"{d}/{e.name}" not in kb.entries]
+        folders = [d for d in dirs if d != e.directory and f"{d}/{e.name}" not in kb.summaries]
         new = f"{rnd.choice(folders)}/{e.name}".lstrip("/")
         moved = with_path(entries, e.relpath, new)
         src = citer(entries, e.relpath, rnd)
@@ -194,7 +194,7 @@ def main() -> None:
     for e in sample([e for e in entries if e.refid and g.from_filename(e.name) == e.refid and owners[e.refid] == 1]):
         new_name = renamed(e.name, e.refid)
         new = posixpath.join(e.directory, new_name)
-        if new in kb.entries:
+        if new in kb.summaries:
             continue
         kb2 = with_path(entries, e.relpath, new)
         src = citer(entries, e.relpath, rnd)
