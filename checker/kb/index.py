@@ -97,6 +97,8 @@ class KnowledgeBase:
             owners = self.by_refid.get(ref.target, [])
             if not owners:
                 return Resolution("unknown-refid")
+            if len(owners) > 1 and source.relpath in owners:
+                return Resolution("ok", (source.relpath,))  # a file naming its own REF-ID (SIMA307 reports the duplicate)
             return Resolution("ok" if len(owners) == 1 else "ambiguous", tuple(owners))
         target = ref.target.replace("\\", "/")
         if ref.syntax == "link":

@@ -11,7 +11,8 @@ from .refid import DEFAULT_PATTERNS, RefIdGrammar
 
 RELATIONSHIP_KEYS = frozenset({"related", "related to", "inherits from", "used in"})
 # Fields whose REF-IDs are by design not (yet) owned: `**Range:** DEC-01 to DEC-99`,
-# `**Next Available:** DEC-24` in REF-ID directories.
+# `**Next Available:** DEC-24` in REF-ID directories (and any label ending in `Range`:
+# `**REF-ID Range:** NMP01-LEE-01 to NMP01-LEE-99`, see scan.py).
 NON_REFERENCE_KEYS = frozenset({"range", "next available"})
 
 _URL = re.compile(r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]{1,15}://|mailto:|www\.)[^\s)>\]]*")

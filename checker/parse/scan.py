@@ -304,7 +304,7 @@ def parse_decoded(relpath: str, d: Decoded, kind: str, g: RefIdGrammar) -> Entry
                 raw = m.group(2).rstrip()
                 value = (raw[:-1] if raw[-1:] == "\\" else raw).strip()  # a trailing `\` is a hard break
                 fields.append(HeaderField(label, key, value, lineno, m.start(2) + 1, lineno < header_stop))
-                if (key == "ref-id" and lineno < header_stop) or key in NON_REFERENCE_KEYS:
+                if (key == "ref-id" and lineno < header_stop) or key in NON_REFERENCE_KEYS or key.endswith(" range"):
                     no_mentions_line = lineno
                 if key in RELATIONSHIP_KEYS:
                     refs.extend(scan_relationship(raw, lineno, m.start(2) + 1, g))

@@ -211,7 +211,8 @@ def xref_near_miss(entry: Entry, ctx: Context):
 def xref_ambiguous(entry: Entry, ctx: Context):
     """A bare file name or REF-ID matches more than one file.
 
-    Why: the reader (and the site) cannot know which one is meant.
+    Why: the reader (and the site) cannot know which one is meant. (A file that names its own
+    REF-ID means itself, even when another file claims it too: that duplicate is SIMA307's.)
 
     Example:
         Body: `- Lambda-Index.md`

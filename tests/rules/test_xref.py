@@ -170,6 +170,14 @@ def test_a_refid_owned_by_two_files_is_ambiguous():
     assert check(entry("See DEC-05."), NAME, others, select=("SIMA303",)) == [(BODY, "SIMA303")]
 
 
+def test_a_file_naming_its_own_duplicated_refid_is_not_ambiguous():
+    """`**END OF TOOL-01**` in one of two TOOL-01 files (the corpus's Tool-01-REF-ID-Lookup.md)
+    means that file; the duplicate itself is SIMA307's."""
+    others = {**KB, "aws/lambda/Other_AWS-LESS-01.md": "# Other_AWS-LESS-01.md\n"}
+    assert check(entry("End of AWS-LESS-01."), NAME, others, select=("SIMA303",)) == []
+    assert [c for _, c in check(entry("End of AWS-LESS-01."), NAME, others, select=("SIMA307",))] == ["SIMA307"]
+
+
 # SIMA304 refid-unknown ---------------------------------------------------------------------
 
 
@@ -201,6 +209,7 @@ def test_unknown_refid_in_the_cross_references_section_is_an_error():
         "AWS-LESS-01x and DEC-05a are not REF-IDs either.",
         "**Range:** DEC-01 to DEC-99",  # regression: REF-ID directories name unowned ranges
         "**Next Available:** DEC-24",
+        "**REF-ID Range:** DEC-01 to DEC-99",  # the corpus's projects/LEE/project_config.md
     ],
 )
 def test_things_that_are_not_refid_mentions(body):
