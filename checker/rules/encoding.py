@@ -18,21 +18,24 @@ def _continuations() -> str:
 
 
 _CONT = _continuations()
-MOJIBAKE = re.compile("ðŸ|âœ|â€|Ã[" + re.escape(_CONT) + "]")
+# UTF-8 read as Windows-1252: a lead byte shown as `Â`/`Ã` (2-byte sequences: `Â°`, `Ã©`) or `â`/`ï`
+# (3-byte: `â†'` for →, `â€"` for —, `ï¸` for the emoji variation selector), then a continuation
+# byte (the third is often mangled, `âœ"` for ✓, so one is enough); `ðŸ` for 4-byte emoji, and
+# `âŒ`, which is ❌ whose middle byte (0x9D) cp1252 drops.
+MOJIBAKE = re.compile("ðŸ|âŒ|[ÂÃâï][" + re.escape(_CONT) + "]")
 # Runs of characters that cp1252 can encode, outside ASCII: candidates for repair.
 _RUN = re.compile("[\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u0081\u008d\u008f\u0090\u009d]+")
 
 
 def _undo(run: str) -> str | None:
-    try:
-        raw = run.encode("cp1252", errors="strict")
-    except UnicodeEncodeError:
+    raw = bytearray()
+    for c in run:  # each character back to its byte: cp1252's, or Latin-1's for what cp1252 leaves undefined
         try:
-            raw = bytes(ord(c) if ord(c) < 256 else 0 for c in run)
-            if 0 in raw:
+            raw += c.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(c) > 0xFF:
                 return None
-        except ValueError:
-            return None
+            raw.append(ord(c))
     try:
         fixed = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -92,7 +95,7 @@ def _fix_mojibake(doc, entry: Entry, found, kb) -> None:
 
 @rule("SIMA602", "mojibake", Severity.WARNING, ALL_KINDS, fix=_fix_mojibake, fix_phase=1)
 def mojibake(entry: Entry, ctx: Context):
-    """Text shows double-encoding signatures (`ðŸ`, `âœ`, `â€`, `Ã` + a continuation byte).
+    """Text shows double-encoding signatures (`ðŸ`, `âŒ`, or `Â`, `Ã`, `â`, `ï` + a continuation byte).
 
     Fixable where the cp1252 round trip is lossless.
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from checker.rules.encoding import demojibake
 from helpers import BODY, check, clean_entry, findings, message
 
 NAME = "X_AWS-LESS-01.md"
@@ -16,8 +17,9 @@ def body(extra: str) -> str:
 
 
 def mojibake(text: str) -> str:
-    """UTF-8 text decoded as Windows-1252: what a double-encoding does to it."""
-    return text.encode("utf-8").decode("cp1252")
+    """UTF-8 text decoded as Windows-1252: what a double-encoding does to it (the five bytes
+    cp1252 leaves undefined become the C1 controls of the same number, as Windows maps them)."""
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in text.encode("utf-8"))
 
 
 # SIMA601 encoding --------------------------------------------------------------------------
@@ -54,6 +56,25 @@ def test_double_encoding_signatures_warn_and_are_fixable(original, signature):
     assert check(text) == [(BODY, "SIMA602")]
     assert message(text, "SIMA602") == f"mojibake `{signature}`: UTF-8 text decoded as Windows-1252"
     assert [f.fixable for f in findings(text) if f.code == "SIMA602"] == [True]
+
+
+@pytest.mark.parametrize("original", ["a → b", "↓ next", "150µs", "°C", "⚖️ TRADE-OFFS", "“x” – y"])
+def test_every_utf8_lead_read_as_cp1252_is_mojibake_and_repairs(original):
+    """The corpus's `â†'`, `Âµ`, `âš–ï¸` (the emoji's variation selector has a byte cp1252 lacks)."""
+    text = body(mojibake(original))
+    assert check(text) == [(BODY, "SIMA602")]
+    assert [f.fixable for f in findings(text) if f.code == "SIMA602"] == [True]
+    assert demojibake(mojibake(original)) == original
+
+
+def test_a_cross_mark_missing_its_middle_byte_is_mojibake_not_repairable():
+    text = body("- âŒ Wrong: [Bad example]")  # ❌ is E2 9D 8C; cp1252 has no 0x9D, so it was dropped
+    assert [(f.code, f.fixable) for f in findings(text) if f.code == "SIMA602"] == [("SIMA602", False)]
+
+
+@pytest.mark.parametrize("legit", ["Fuß“ und „Maß”", "naïve café à la carte", "Ærø Ñandú Ölfeld", "â la mode"])
+def test_accented_text_is_not_mojibake(legit):
+    assert check(body(legit)) == []
 
 
 def test_a_lossy_round_trip_is_reported_but_not_fixable():
