@@ -6,7 +6,10 @@ import re
 from ..model import Entry, Hit, Severity
 from .base import ALL_KINDS, LAST, Context, rule
 
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")  # `3,350` is one number
+# `**Lines:** ~390`: an approximate count (`~`, `≈`, about, approx., circa) is a declaration too.
+_DECLARED = re.compile(r"(~|≈|(?:about|approx\.?|approximately|circa|ca\.)\s)?\s*(\d{1,3}(?:,\d{3})+(?!\d)|\d+)", re.IGNORECASE)
+APPROX_SLACK = 0.10  # an approximate count passes within this share of the real one (5 lines at least)
 _CLAIM = re.compile(r"≤|<=|(?:within|under)\s+(?:the\s+)?(?:[\w.]+\s+)?limit|compliant", re.IGNORECASE)
 _YES = re.compile(r"✅|\byes\b|\btrue\b", re.IGNORECASE)
 _LOCATION = re.compile(r"`?(/sima/[^`]*)`?")
@@ -26,7 +29,7 @@ def total_lines_field(entry: Entry):
     """The last declared `**Total Lines:**` / `**Lines:**` field with a number, if any."""
     found = None
     for f in declared_fields(entry):
-        if f.key in ("total lines", "lines") and _NUMBER.match(f.value):
+        if f.key in ("total lines", "lines") and _DECLARED.match(f.value):
             found = f
     return found
 
@@ -73,7 +76,9 @@ def footer_total_lines(entry: Entry, ctx: Context):
 
     Escalated to an error when the declaration also claims compliance (`≤400`, "within
     limit", "within SIMAv4 limit") while the real count is over the limit. Declarations are
-    read from the header and from the footer after the last heading.
+    read from the header and from the footer after the last heading. An approximate count
+    (`~390`, `about 390`) passes within 10 % of the real one (5 lines at least), unless it is
+    within the limit and the file is not.
 
     Why: the footer is what reviewers read to trust the size; a stale number hides growth.
 
@@ -89,13 +94,17 @@ def footer_total_lines(entry: Entry, ctx: Context):
     f = total_lines_field(entry)
     if f is None:
         return
-    declared = int(_NUMBER.match(f.value).group(0))
-    if declared == entry.line_count:
+    m = _DECLARED.match(f.value)
+    declared, real = int(m.group(2).replace(",", "")), entry.line_count
+    if declared == real:
         return
     limit = ctx.settings.line_limit_for(entry.relpath)
-    escalate = bool(_CLAIM.search(f.value)) and entry.line_count > limit
+    if m.group(1) and abs(declared - real) <= max(5, APPROX_SLACK * real) and not declared <= limit < real:
+        return
+    escalate = bool(_CLAIM.search(f.value)) and real > limit
     claim = f"; it claims to be within {limit} lines" if escalate else ""
-    yield Hit(f.line, f.column, f"declares {declared} lines but the file has {entry.line_count}{claim}", escalate)
+    about = "about " if m.group(1) else ""
+    yield Hit(f.line, f.column, f"declares {about}{declared} lines but the file has {real}{claim}", escalate)
 
 
 def _fix_location(doc, entry: Entry, found, kb) -> None:

@@ -87,6 +87,25 @@ def test_lines_is_an_accepted_label():
     assert check(text) == [(BASE_LINES, "SIMA202")]
 
 
+def test_an_approximate_count_passes_near_the_real_one():
+    for near in ("~" + str(BASE_LINES + 2), "about " + str(BASE_LINES - 3), "≈" + str(BASE_LINES)):
+        assert check(CLEAN.replace(f"**Total Lines:** {BASE_LINES}", f"**Total Lines:** {near}"), select=("SIMA202",)) == []
+    text = CLEAN.replace(f"**Total Lines:** {BASE_LINES}", f"**Lines:** ~{BASE_LINES + 40}")
+    assert message(text, "SIMA202") == f"declares about {BASE_LINES + 40} lines but the file has {BASE_LINES}"
+
+
+def test_an_approximate_count_under_the_limit_for_a_file_over_it_warns():
+    """The corpus's LESS-45: `**Lines:** ~390` for 407 lines, 4 % off but hiding the limit."""
+    text = long_entry(407).replace("**Total Lines:** 407", "**Lines:** ~390")
+    assert [(f.line, f.code) for f in findings(text) if f.code == "SIMA202"] == [(407, "SIMA202")]
+
+
+def test_a_count_with_a_thousands_separator_is_one_number():
+    text = long_entry(420).replace("**Total Lines:** 420", "**Total Lines:** ~3,350")
+    assert message(text, "SIMA202") == "declares about 3350 lines but the file has 420"
+    assert check(long_entry(420).replace("**Total Lines:** 420", "**Total Lines:** 1,420"), select=("SIMA202",)) == [(420, "SIMA202")]
+
+
 def test_compliance_claim_over_the_limit_is_an_error():
     text = long_entry(420).replace("**Total Lines:** 420", "**Total Lines:** 395 (≤400 for SIMAv4)")
     found = [f for f in findings(text) if f.code == "SIMA202"]
