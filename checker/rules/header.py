@@ -92,6 +92,10 @@ def title_filename(entry: Entry, ctx: Context):
     named = title[5:].strip() if title.lower().startswith("file:") else title
     if _SUBTITLE.match(named[len(entry.name):]) and named.startswith(entry.name):
         return
+    label = named[: -len(entry.name)].strip() if named.endswith(entry.name) else ""
+    if label.endswith(":"):  # `# Filename: LESS-22.md`: the right name behind another label
+        yield Hit(first, 3, f"title names this file after `{label}`; write `{expected_title(entry)}` or `# File: {entry.name}`", fixable=fixable)
+        return
     yield Hit(first, 3, f"title names `{named}`, not this file; expected `{expected_title(entry)}`", fixable=fixable)
 
 

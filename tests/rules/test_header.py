@@ -43,6 +43,13 @@ def test_title_naming_another_file_is_an_error():
     assert message(text, "SIMA101") == f"title names `Y_AWS-LESS-02.md`, not this file; expected `# {NAME}`"
 
 
+def test_the_file_name_behind_another_label_says_which_label():
+    """The corpus's `# Filename: LESS-22.md`: the name is right, the label is not."""
+    text = CLEAN.replace(f"# {NAME}", f"# Filename: {NAME}")
+    assert check(text) == [(TITLE, "SIMA101")]
+    assert message(text, "SIMA101") == f"title names this file after `Filename:`; write `# {NAME}` or `# File: {NAME}`"
+
+
 def test_missing_title_is_an_error_at_line_1():
     text = edit(f"# {NAME}\n\n", "")
     assert check(text) == [(1, "SIMA101")]
