@@ -20,6 +20,8 @@ _KB_PATH = re.compile(r"/sima/[^\n`*()\[\]<>|\"]{0,400}?\.md(?![\w])", re.IGNORE
 # `../x/y.md`: `.` and `..` are segments too (a separate `(?:\.{1,2}/)*` prefix backtracks
 # quadratically on a long run of `../`).
 _REL_PATH = re.compile(r"(?<![\w/.%-])[\w.-]+(?:/[\w.-]+)+\.md(?![\w])", re.IGNORECASE)
+# `/support/tools/X.md` in prose: a path from the KB root (or out of it: SIMA306), as in backticks.
+_ROOTED = re.compile(r"(?:^|(?<=[\s(>*|\"']))/(?:[\w.-]+/)*[\w.-]*\w\.md(?![\w])", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w/.%-])[\w.-]*\w\.md(?![\w])", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")  # two letters at least: `C:/x.md` is a path
 # Globs and template placeholders (`AP-*.md`, `NMP##-PROJECT-...md`, `[PROJECT_ID]/x.md`) name
@@ -99,6 +101,12 @@ def scan_line(
             spans.append(m.span())
         line = _blank(line, spans)
     if ".md" in line or ".MD" in line:
+        spans = []
+        for m in _ROOTED.finditer(line) if "/" in line else ():
+            if not _placeholder(_before(line, spans, m.start(), 2)):
+                refs.append(_path_ref(m.group(0), "relative", lineno, m.start() + 1, context))
+            spans.append(m.span())
+        line = _blank(line, spans)
         spans = []
         for m in _REL_PATH.finditer(line) if "/" in line else ():  # a relative path has a `/`
             if not _placeholder(_before(line, spans, m.start(), 2)):

@@ -60,6 +60,7 @@ def resolved(body: str, others: dict[str, str] | None = None) -> list[tuple[str,
         ("**Used In:** AWS-Lambda-CostModel_AWS-LESS-11.md", "bare", COST),
         ("- sima/entries/decisions/architecture/DEC-05.md - `/sima/` without its slash", "relative", DEC05),
         ("**File:** `/support/tools/Tools-Index.md` - from the root, top-level folder", "relative", "support/tools/Tools-Index.md"),
+        ("See /support/tools/Tools-Index.md, without backticks", "relative", "support/tools/Tools-Index.md"),
     ],
 )
 def test_each_syntax_resolves(body, syntax, target):
@@ -257,6 +258,7 @@ def test_anchor_in_the_same_file():
         "[secret](../../../../etc/passwd.md)",
         "[home](/home/me/notes.md)",
         "Read `/etc/sima/notes.md` first.",
+        "#### /nmap/Context/SERVER-CONFIG.md",  # the corpus's url-audit report, without backticks
         "[win](C:/Users/me/notes.md)",
         "- ../../../outside/File.md",
     ],
