@@ -25,8 +25,9 @@ def fence_unclosed(entry: Entry, ctx: Context):
     counts as a fence of its own. A message that says a bare fence "was probably meant to close"
     a block reads the fences as the author did: an info string opens, a bare fence closes.
 
-    Why: from the opening line on, GitHub and the site show everything as code (the
-    cross-references and the keywords too), and sima-check checks nothing there.
+    Why: from the opening line on, GitHub and every other CommonMark renderer show everything
+    as code (the cross-references and the keywords too; the MkDocs site's Python-Markdown
+    fences read it in yet another way), and sima-check checks nothing there.
 
     Example:
         Body: `` ```python `` and `def handler(event):`, then nothing but prose and the footer
