@@ -280,6 +280,8 @@ def test_a_baseline_too_deep_or_of_a_wrong_version_type(kb_dir, tmp_path, text):
     ("extra_css: 5", "`extra_css` must be a list"),
     ("docs_dir: 5", "`docs_dir` must be a string"),
     ("plugins: [{sima: {checker_config: 5}}]", "sima plugin: `checker_config` must be a string"),
+    ("plugins: [{sima: {pages_dir: ../../sima/aws}}]", "`pages_dir` must be a folder inside docs_dir"),
+    ("plugins: [{sima: {pages_dir: /tmp/x}}]", "`pages_dir` must be a folder inside docs_dir"),
 ])
 def test_site_refuses_mkdocs_values_of_the_wrong_type(kb_dir, tmp_path, yml, fragment):
     kb_dir({NAME: CLEAN})
@@ -306,3 +308,12 @@ def test_diff_and_write_baseline_are_refused_together(kb_dir, tmp_path):
     result = run("--diff", "--write-baseline", "b.json")
     assert result.exit_code == 2 and "--write-baseline cannot be combined with --diff" in result.stderr
     assert not (tmp_path / "b.json").exists()
+
+
+def test_pages_dir_stays_inside_docs_dir():
+    from checker.site.pages import pages_base
+
+    assert pages_base("catalog") == "catalog" and pages_base("/") == "catalog" and pages_base("a/b/") == "a/b"
+    for bad in ("..", "../out", "a/../../b", ".", "/tmp/x", "C:/x", "a/./b"):
+        with pytest.raises(ValueError):
+            pages_base(bad)

@@ -329,6 +329,10 @@ def export(
     mode = on_violation or options.get("on_violation") or "fail"
     if mode not in MODES:
         raise ExportError(f"{mkdocs_file}: sima plugin: on_violation must be one of {', '.join(MODES)}, not {mode!r}")
+    try:
+        paths = pages.Paths(pages.pages_base(options.get("pages_dir", "catalog")))
+    except ValueError as exc:
+        raise ExportError(f"{mkdocs_file}: sima plugin: {exc}") from None
     settings = build.load_settings(project, settings_path or options.get("checker_config"))
     if root is None:
         root = project / config["docs_dir"] if isinstance(config.get("docs_dir"), str) else project / str(settings.root)
@@ -340,7 +344,6 @@ def export(
     stop = build.violations(data)
     if stop is not None:
         raise build.SiteError(stop)
-    paths = pages.Paths(str(options.get("pages_dir", "catalog")).strip("/") or "catalog")
     done = Exported(out, data, summary)
 
     def write(tmp: Path) -> None:

@@ -106,7 +106,10 @@ class SimaPlugin(BasePlugin[SimaConfig]):
         except build.SiteError as exc:
             raise PluginError(str(exc)) from None
         self.settings_file = build.settings_file(self.project, self.config.checker_config)
-        self.paths = pages.Paths(self.config.pages_dir.strip("/") or "catalog")
+        try:
+            self.paths = pages.Paths(pages.pages_base(self.config.pages_dir))
+        except ValueError as exc:
+            raise PluginError(f"sima: {exc}") from None
         self.site_name = config.site_name
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript

@@ -177,3 +177,13 @@ def test_public_corpus_builds_strict_with_exclude(corpus: Path, tmp_path: Path) 
             if hit is not None and not hit[0].exists():
                 broken.append(f"{page}: {url}")
     assert not broken, "\n".join(broken[:30])
+
+
+def test_a_pages_dir_outside_docs_dir_is_a_config_error(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - sima:\n", "  - sima:\n      pages_dir: ../out\n", 1), encoding="utf-8")
+    done = mkdocs_build(project)
+    assert done.returncode != 0
+    assert "`pages_dir` must be a folder inside docs_dir" in done.stderr
+    assert "Traceback" not in done.stderr and not (project / "out").exists()

@@ -4,6 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def pages_base(value: object) -> str:
+    """The `pages_dir` option as a folder inside docs_dir (`catalog` when empty); ValueError for
+    one that is absolute or has a `.` or `..` part (pages would land outside the site's pages,
+    or in the knowledge base)."""
+    text = str(value).replace("\\", "/").strip()
+    parts = [p for p in text.split("/") if p]
+    if (text.startswith("/") and parts) or any(p in (".", "..") for p in parts) or ":" in text:
+        raise ValueError(f"`pages_dir` must be a folder inside docs_dir, written relative to it (`catalog`), not {text!r}")
+    return "/".join(parts) or "catalog"
+
+
 @dataclass(frozen=True)
 class Paths:
     """Source paths of the generated pages (all under `base`, except the home page). A paged
