@@ -47,6 +47,16 @@ def test_slots_survive_markdown_and_fill_back_exactly() -> None:
     assert Slots().add("") == ""
 
 
+def test_a_slot_the_markdown_read_as_code_shows_its_text() -> None:
+    """A fence nested in a same-length fence: superfences reads code where the checker did not,
+    so the placeholder arrives escaped; it becomes the link's text, never the comment."""
+    slots = Slots("k2")
+    mark = slots.add('<a href="../Other/">Other &amp; Entry.md</a>')
+    html = markdown.markdown(f"    code {mark} here\n")  # indented: a code block
+    assert "&lt;!--sima-slot" in html
+    assert slots.fill(html) == "<pre><code>code Other &amp; Entry.md here\n</code></pre>"
+
+
 def test_lift_holds_only_html_blocks() -> None:
     slots = Slots("x")
     lifted = slots.lift("# Title\n\n<table><tr><td>1</td></tr></table>\n\n## Part\n\nText `code`.\n")

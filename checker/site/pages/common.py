@@ -5,6 +5,7 @@ Entry values only ever reach a page through `html.esc` (or as the entry's own Ma
 hrefs come from the `Linker`, so they are relative site URLs, never `javascript:`."""
 from __future__ import annotations
 
+import html
 import re
 from typing import Callable
 
@@ -56,6 +57,11 @@ def rule_ref(code: str, name: str, linker: Linker, paths: Paths) -> str:
     return f'<a href="{esc(href)}">{text}</a>' if href else text
 
 
+def _text_of(block: str) -> str:
+    """The text an HTML block shows: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", block))
+
+
 class Slots:
     """Generated HTML blocks held out of a page's Markdown. The Markdown carries one
     `<!--sima-slot:N-->` comment per block (Python-Markdown passes an HTML comment through
@@ -65,6 +71,9 @@ class Slots:
         self.blocks: list[str] = []
         self.key = re.sub(r"[^0-9a-z]", "", key.lower())  # a per-build nonce: no author comment matches
         self._pattern = re.compile(rf"<!--sima-slot{self.key}:(\d+)-->")
+        # The same placeholder shown as text: where the site's Markdown read a code block that
+        # the checker (CommonMark) did not (a fence nested in a fence of the same length).
+        self._as_text = re.compile(rf"&lt;!--sima-slot{self.key}:(\d+)--&gt;")
 
     def add(self, block: str) -> str:
         """The placeholder for `block` ('' for an empty block)."""
@@ -77,7 +86,10 @@ class Slots:
         """`page_html` with every placeholder replaced by its block (passed through `wrap`)."""
         if not self.blocks:
             return page_html
-        return self._pattern.sub(lambda m: wrap(self.blocks[int(m.group(1))]), page_html)
+        page_html = self._pattern.sub(lambda m: wrap(self.blocks[int(m.group(1))]), page_html)
+        if "&lt;!--sima-slot" in page_html:  # in code, the block's text, as the author wrote it there
+            page_html = self._as_text.sub(lambda m: html.escape(_text_of(self.blocks[int(m.group(1))]), quote=False), page_html)
+        return page_html
 
     def lift(self, markdown: str) -> str:
         """A generated page's Markdown with each HTML block (a blank-line separated part that
