@@ -137,3 +137,21 @@ def test_refid_from_field_else_file_name():
     assert parse_text("X.md", clean_entry("X.md", "DEC-05")).refid == "DEC-05"
     assert parse_text("dir/AWS-Y_AWS-LESS-09.md", "# AWS-Y_AWS-LESS-09.md\n").refid == "AWS-LESS-09"
     assert parse_text("Z.md", "# Z.md\n\n**REF-ID:** not one\n").refid is None
+
+
+@pytest.mark.parametrize("heading", [
+    "Keep <kbd>Ctrl</kbd> Held", "Fast &amp; Cheap", "Use <br> tags", "![alt](x.png) Logo", "A&nbsp;B",
+    "Tom &amp; Jerry's <b>Best</b>", "&#169; 2025", "x < y > z", "a <not a tag", "5 &lt; 6",
+    "<span class=\"x\">Inner</span> text", "Code `<kbd>` and `&amp;` spans", "AT&T rocks", "A&NBSP;B",
+    "Emoji 🔴 Critical", "web_fetch Fails", "**Bold** and _it_", "[link](x.md) text",
+])
+def test_slugs_are_the_ids_python_markdown_renders(heading):
+    """The site's ids come from Python-Markdown's toc: SIMA305 and the site's links must agree."""
+    import re
+
+    import markdown
+
+    from checker.parse.slug import slugify
+
+    html = markdown.Markdown(extensions=["toc"]).convert("## " + heading)
+    assert slugify(heading) == re.search(r'id="([^"]*)"', html).group(1)

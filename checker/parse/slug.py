@@ -1,6 +1,7 @@
 """Heading slugs, the same function for SIMA305 and for the site's anchors."""
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -9,18 +10,32 @@ from .inline import code_spans, strip_emphasis, strip_links
 
 _STRIP = re.compile(r"[^\w\s-]")
 _DASH = re.compile(r"[-\s]+")
+# What Python-Markdown's toc makes of a heading: images and raw HTML tags left out (their text
+# stays: `<kbd>Ctrl</kbd>` is `Ctrl`), entities decoded (`&amp;` is `&`, `&nbsp;` a space).
+# Negated classes that stop at the next `<` or `]`: linear on hostile headings.
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^()\n]*\)")
+_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+_ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
+
+
+def _rendered(text: str) -> str:
+    """Text outside code spans as toc reads it: images and tags dropped, entities decoded."""
+    if "<" in text or "&" in text or "![" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), _TAG.sub("", _IMAGE.sub("", text)))
+    return strip_emphasis(strip_links(text))
 
 
 def _plain(text: str) -> str:
-    """The heading's text as rendered: code spans verbatim, link text, emphasis removed."""
+    """The heading's text as rendered: code spans verbatim, link text; emphasis, images and HTML
+    tags removed, entities decoded."""
     # The scanners in `inline` do what `(`+)(.+?)\1`, `\[([^\]]*)\]\([^)]*\)` and the
     # word-bounded `_x_` pattern would, in linear time (those regexes are quadratic or worse on
     # hostile headings). `_x_` / `__x__` are emphasis only at word boundaries: `web_fetch` stays.
     pieces, pos = [], 0
     for start, inner_start, inner_end, end in code_spans(text):
-        pieces += [strip_emphasis(strip_links(text[pos:start])), text[inner_start:inner_end]]
+        pieces += [_rendered(text[pos:start]), text[inner_start:inner_end]]
         pos = end
-    pieces.append(strip_emphasis(strip_links(text[pos:])))
+    pieces.append(_rendered(text[pos:]))
     return "".join(pieces)
 
 
