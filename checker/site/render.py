@@ -18,7 +18,10 @@ from .html.links import code_lines
 _ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\S|[ \t]*$)")
 _TABLE_DELIM = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# A word starts at a capital after two lower-case letters (`ProcessingPatterns`), or ends an
+# acronym of two capitals or more when a word of two lower-case letters follows (`APIGateway`);
+# `SIMAv4`, `OAuth2`, `iPhone`, `eBay` and `DynamoDB` stay whole.
+_CAMEL = re.compile(r"(?<=[a-z0-9]{2})(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})")
 _SPLIT = re.compile(r"[-_\s]+")
 _SUBTITLE = re.compile(r"^\s*[-\u2013\u2014:|]\s+(.+)$")
 

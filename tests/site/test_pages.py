@@ -208,6 +208,8 @@ def test_humanize_keeps_acronyms_and_case() -> None:
     assert humanize("AWS-DynamoDB-SecondaryIndexes") == "AWS DynamoDB Secondary Indexes"
     assert humanize("api_gateway-of-things") == "API Gateway of Things"
     assert humanize("APIGateway-ProxyIntegration") == "API Gateway Proxy Integration"
+    assert humanize("SIMAv4-Developer-Guide") == "SIMAv4 Developer Guide"  # was "SIM Av4" (the corpus's docs/)
+    assert humanize("OAuth2-Flow") == "OAuth2 Flow" and humanize("iPhone-Tips") == "iPhone Tips"
 
 
 # ---------------------------------------------------------------- GitHub-compatible Markdown
