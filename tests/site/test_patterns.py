@@ -316,3 +316,11 @@ def test_corpus_runs_without_exceptions():
             assert p.slug in {h.slug for h in entry.headings}
     print(f"\ncorpus: {len(kb.entries)} files, {with_patterns} with patterns, {with_tree} with a decision tree")
     assert with_patterns >= 1 and with_tree >= 1
+
+
+def test_a_pattern_name_is_the_text_its_heading_shows():
+    """`Fast &amp; Cheap` renders as "Fast & Cheap"; the comparison escapes the name once."""
+    text = "# X.md\n\n## Pattern 1: Fast &amp; Cheap\n\nSome words.\n\n## Pattern 2: 5 &lt; 6\n\nMore.\n"
+    found = extract(parse_text("X.md", text))
+    assert [p.name for p in found.patterns] == ["Fast & Cheap", "5 < 6"]
+    assert [p.slug for p in found.patterns] == ["pattern-1-fast-cheap", "pattern-2-5-6"]
