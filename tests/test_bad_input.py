@@ -282,6 +282,7 @@ def test_a_baseline_too_deep_or_of_a_wrong_version_type(kb_dir, tmp_path, text):
     ("plugins: [{sima: {checker_config: 5}}]", "sima plugin: `checker_config` must be a string"),
     ("plugins: [{sima: {pages_dir: ../../sima/aws}}]", "`pages_dir` must be a folder inside docs_dir"),
     ("plugins: [{sima: {pages_dir: /tmp/x}}]", "`pages_dir` must be a folder inside docs_dir"),
+    ("plugins: [{sima: {checker_config: missing.toml}}]", "missing.toml: no such file"),
 ])
 def test_site_refuses_mkdocs_values_of_the_wrong_type(kb_dir, tmp_path, yml, fragment):
     kb_dir({NAME: CLEAN})

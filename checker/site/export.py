@@ -333,7 +333,10 @@ def export(
         paths = pages.Paths(pages.pages_base(options.get("pages_dir", "catalog")))
     except ValueError as exc:
         raise ExportError(f"{mkdocs_file}: sima plugin: {exc}") from None
-    settings = build.load_settings(project, settings_path or options.get("checker_config"))
+    try:
+        settings = build.load_settings(project, settings_path or options.get("checker_config"))
+    except build.SiteError as exc:  # the checker's settings: a configuration error, exit 2
+        raise ExportError(str(exc)) from None
     if root is None:
         root = project / config["docs_dir"] if isinstance(config.get("docs_dir"), str) else project / str(settings.root)
     if not root.is_dir():
