@@ -99,7 +99,8 @@ _NAMES = {list: "list", dict: "mapping", str: "string", bool: "boolean", int: "n
 # What the export reads of mkdocs.yml, and the shapes MkDocs itself would accept.
 _SHAPES = {"plugins": (list, dict), "extra_css": (list,), "extra_javascript": (list,), "docs_dir": (str,),
            "nav": (list,), "site_name": (str,), "theme": (dict, str)}
-_OPTION_SHAPES = {"checker_config": str, "pages_dir": str, "on_violation": str, "nav": bool}
+# Every option of the plugin (plugin.SimaConfig; a test keeps the two in step) and its type.
+_OPTION_SHAPES = {"checker_config": str, "pages_dir": str, "on_violation": str, "nav": bool, "cache": bool, "parallel": bool}
 
 
 def check_shapes(config: dict, options: dict, where: object) -> None:
@@ -353,5 +354,6 @@ def export(
         done.pages, done.files = write_tree(tmp, data, root, config, project, paths, options.get("nav", True) is not False)
 
     replace_tree(out, write)
-    done.warnings = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in data.errors()] if mode == "warn" else []
+    done.warnings = [f"{mkdocs_file}: sima plugin: unknown option `{k}` (ignored)" for k in sorted(set(options) - set(_OPTION_SHAPES))]
+    done.warnings += [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in data.errors()] if mode == "warn" else []
     return done

@@ -194,3 +194,10 @@ def test_markdown_html_is_neutralized_outside_code() -> None:
     out = neutralize_markdown(text)
     assert "&lt;script&gt;x" in out and "`<script>`" in out and "[x](#)" in out and "onerror" not in out
     assert out.endswith("```\n<script>\n```")
+
+
+def test_the_export_knows_every_plugin_option_and_its_type():
+    from checker.site.export import _OPTION_SHAPES
+    from checker.site.plugin import SimaConfig
+
+    assert set(_OPTION_SHAPES) == {name for name, _ in SimaConfig._schema}
