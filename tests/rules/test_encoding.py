@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.rules.encoding import demojibake
 from helpers import BODY, check, clean_entry, findings, message
@@ -152,3 +154,12 @@ def test_names_of_80_characters_pass():
     name = "A" * 65 + "_AWS-LESS-01.md"
     assert len(name) == 80
     assert check(clean_entry(name, "AWS-LESS-01"), name) == []
+
+
+@given(st.text(alphabet=st.sampled_from("abc 🔴✅–—“”µ°ÂÃâïðŸœ€Œ†š\x8f\x9d") | st.characters(), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_the_mojibake_pre_test_never_hides_a_signature(text):
+    from checker.rules.encoding import MOJIBAKE, may_hold_mojibake
+
+    assert may_hold_mojibake(text) or not MOJIBAKE.search(text)
+    assert may_hold_mojibake(mojibake("→ " + text))
