@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: helpers.py
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from hostile_cases import CASES  # noqa: E402
