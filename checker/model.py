@@ -104,6 +104,9 @@ class Hit:
     message: str
     escalate: bool = False
     fixable: bool | None = None  # overrides the rule's fixability for this hit
+    # What the baseline/SARIF fingerprint hashes instead of the line's text, for a finding whose
+    # line is a position rather than a place (SIMA201's first line over the limit).
+    anchor: str | None = None
 
 
 @quick_init

@@ -62,7 +62,7 @@ def check_entry(entry: Entry, kb: KnowledgeBase, policy: Policy, display: str, r
                     continue
                 fixable = rule.fixable if hit.fixable is None else hit.fixable
                 findings.append(Finding(display, hit.line, hit.column, rule.code, rule.name, severity, hit.message, fixable,
-                                        line_context(entry.line_text(hit.line)), entry.relpath))
+                                        line_context(entry.line_text(hit.line) if hit.anchor is None else hit.anchor), entry.relpath))
     return findings, ctx.resolved
 
 

@@ -113,6 +113,26 @@ def test_compliance_claim_over_the_limit_is_an_error():
     assert found[0].message == "declares 395 lines but the file has 420; it claims to be within 400 lines"
 
 
+def test_a_broken_compliance_claim_is_not_fixed_into_a_false_footer():
+    """`--fix` wrote `**Total Lines:** 420 (≤400 for SIMAv4)` (the corpus's AWS-LESS-03 and the
+    context/ files): the author must split the file or drop the claim."""
+    text = long_entry(420).replace("**Total Lines:** 420", "**Total Lines:** 395 (≤400 for SIMAv4)")
+    assert [f.fixable for f in findings(text) if f.code == "SIMA202"] == [False]
+    plain = long_entry(420).replace("**Total Lines:** 420", "**Total Lines:** 395")
+    assert [f.fixable for f in findings(plain) if f.code == "SIMA202"] == [True]
+
+
+def test_the_line_limit_fingerprint_does_not_move_with_the_text_at_line_401():
+    """A baseline keeps hiding SIMA201 when lines are inserted above the limit's line."""
+    from checker.run.baseline import fingerprints
+
+    lines = long_entry(420).split("\n")
+    text = "\n".join(f"filler {i}" if line == "filler" else line for i, line in enumerate(lines))
+    longer = text.replace("filler 30\n", "filler 30\nanother line\n", 1)  # line 401 now holds other text
+    prints = [fingerprints([f for f in findings(t) if f.code == "SIMA201"]) for t in (text, longer)]
+    assert prints[0] == prints[1] and len(prints[0]) == 1
+
+
 def test_claim_written_as_within_the_named_limit_escalates_too():
     # Regression: the public KB writes `(within SIMAv4 limit)`; only "within limit" escalated.
     text = long_entry(420).replace("**Total Lines:** 420", "**Total Lines:** 390 (within SIMAv4 limit)")
