@@ -8,6 +8,7 @@ tests/hostile/test_fuzz.py compares the two on generated input.
 """
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_left
 
@@ -137,9 +138,10 @@ class _Memo:
         return None
 
 
-def strip_links(text: str, image: bool = False) -> str:
+def strip_links(text: str, image: bool = False, drop_images: bool = False) -> str:
     """`[text](url)` -> `text`: ``re.sub(r"\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", text)``, linear
-    (with `image`, the pattern starts with `!?`: `![alt](src)` -> `alt`).
+    (with `image`, the pattern starts with `!?`: `![alt](src)` -> `alt`; with `drop_images`,
+    an image leaves nothing, as in a heading's id).
 
     Every `[` before a `]` shares that `]`, and once no `)` follows, no later link can close.
     """
@@ -157,11 +159,29 @@ def strip_links(text: str, image: bool = False) -> str:
         p = text.find(")", c + 2)
         if p == -1:
             break
-        start = i - 1 if image and i - 1 >= pos and text[i - 1] == "!" else i
-        out += [text[pos:start], text[i + 1 : c]]
+        picture = i - 1 >= pos and text[i - 1] == "!"
+        start = i - 1 if (image or drop_images) and picture else i
+        out += [text[pos:start], "" if drop_images and picture else text[i + 1 : c]]
         pos = search = p + 1
     out.append(text[pos:])
     return "".join(out)
+
+
+# Raw HTML tags and character references, as Python-Markdown reads them in inline text; the
+# negated class stops at the next `<`: linear on `<a` repeated.
+_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+_ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
+
+
+def drop_tags(text: str) -> str:
+    """Text without its raw HTML tags (`<kbd>Ctrl</kbd>` -> `Ctrl`; `x < y` stays)."""
+    return _TAG.sub("", text) if "<" in text else text
+
+
+def decode_entities(text: str) -> str:
+    """Text with its character references decoded (`&amp;` -> `&`, `&nbsp;` -> a no-break
+    space); an `&` that starts none (`AT&T`, `&NBSP;`) stays."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
 
 
 _ESCAPE_OR_CLOSE_OR_LONE = re.compile(r"\\.|\\|\]")

@@ -161,6 +161,7 @@ def test_link_strippers_match_the_regexes(text):
 
     assert strip_links(text) == OLD["plain_link"].sub(r"\1", text)
     assert strip_links(text, image=True) == OLD["image_link"].sub(lambda m: m.group(1), text)
+    assert strip_links(text, drop_images=True) == OLD["image_link"].sub(lambda m: "" if m.group(0)[0] == "!" else m.group(1), text)
     assert strip_escaped_links(text) == OLD["escaped_link"].sub(lambda m: m.group(1), text)
 
 

@@ -5,11 +5,11 @@ Entry values only ever reach a page through `html.esc` (or as the entry's own Ma
 hrefs come from the `Linker`, so they are relative site URLs, never `javascript:`."""
 from __future__ import annotations
 
-import html
 import re
 from typing import Callable
 
 from ...model import Entry
+from ...parse.inline import decode_entities, drop_tags
 from ..data import SiteData
 from ..html import Linker, esc, md_text
 from .paths import Paths
@@ -57,11 +57,6 @@ def rule_ref(code: str, name: str, linker: Linker, paths: Paths) -> str:
     return f'<a href="{esc(href)}">{text}</a>' if href else text
 
 
-def _text_of(block: str) -> str:
-    """The text an HTML block shows: tags dropped, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]*>", "", block))
-
-
 class Slots:
     """Generated HTML blocks held out of a page's Markdown. The Markdown carries one
     `<!--sima-slot:N-->` comment per block (Python-Markdown passes an HTML comment through
@@ -88,7 +83,7 @@ class Slots:
             return page_html
         page_html = self._pattern.sub(lambda m: wrap(self.blocks[int(m.group(1))]), page_html)
         if "&lt;!--sima-slot" in page_html:  # in code, the block's text, as the author wrote it there
-            page_html = self._as_text.sub(lambda m: html.escape(_text_of(self.blocks[int(m.group(1))]), quote=False), page_html)
+            page_html = self._as_text.sub(lambda m: esc(decode_entities(drop_tags(self.blocks[int(m.group(1))]))), page_html)
         return page_html
 
     def lift(self, markdown: str) -> str:

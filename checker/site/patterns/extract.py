@@ -7,8 +7,9 @@ renders the result.
 from __future__ import annotations
 
 from ...model import Entry, Heading
+from ...parse.inline import decode_entities
 from .model import Cell, Pattern, PatternSet
-from .syntax import _CHARACTERISTICS, _CODE_ROW, _HR, _ITEM, _KEYED, _MARK, _NOTES_ROW, _PATTERN, _PLAIN_KEY, _label, _plain, _shown
+from .syntax import _CHARACTERISTICS, _CODE_ROW, _HR, _ITEM, _KEYED, _MARK, _NOTES_ROW, _PATTERN, _PLAIN_KEY, _label, _plain
 from .tree import _tree, _tree_stop
 
 
@@ -40,7 +41,7 @@ def _pattern_heading(text: str) -> tuple[int | None, str, str] | None:
     m = _PATTERN.match(text)
     if not m:
         return None
-    rest = _plain(_shown(m.group(2)))
+    rest = _plain(decode_entities(m.group(2)))  # as the page shows it: the comparison escapes it once
     if not rest or (rest.startswith("[") and rest.endswith("]")):
         return None
     name, qualifier = _split_qualifier(rest)

@@ -1,7 +1,6 @@
 """The line syntax of pattern sections and decision trees, shared by `extract` and `tree`."""
 from __future__ import annotations
 
-import html
 import re
 
 _PATTERN = re.compile(
@@ -30,13 +29,6 @@ def _plain(text: str) -> str:
     return " ".join(text.replace("**", "").replace("`", "").split())
 
 
-_ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
-
-
-def _shown(text: str) -> str:
-    """A heading's text with its entities decoded, as the page shows them (the comparison
-    escapes the name again: `Fast &amp; Cheap` must not read `Fast &amp;amp; Cheap`)."""
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
 
 
 def _label(line: str, plain: bool = True) -> tuple[str, str] | None:
