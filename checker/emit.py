@@ -9,18 +9,14 @@ from pathlib import Path
 import click
 
 from .model import Report
+from .reporters.text import visible
 from .run.engine import EXIT_USAGE, exit_code
 
 
-def one_line(message: str) -> str:
-    """A message as one line of plain text: control characters (a newline or an escape
-    sequence in a file name, a config key or an argument) shown as `\\xNN`."""
-    return "".join(c if c >= " " and not ("\x7f" <= c <= "\x9f") else f"\\x{ord(c):02x}" for c in message)
-
-
 def error(message: str) -> None:
-    """One `sima-check: error:` line on stderr."""
-    click.echo(f"sima-check: error: {one_line(message)}", err=True)
+    """One `sima-check: error:` line on stderr, its control characters (a newline or an escape
+    sequence in a file name, a config key or an argument) shown as the text report shows them."""
+    click.echo(f"sima-check: error: {visible(message)}", err=True)
 
 
 def fail(message: str) -> None:

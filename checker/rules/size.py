@@ -6,9 +6,10 @@ import re
 from ..model import Entry, Hit, Severity
 from .base import ALL_KINDS, LAST, Context, rule
 
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")  # `3,350` is one number
+_COUNT = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+"  # `3,350` is one number
+_NUMBER = re.compile(_COUNT)
 # `**Lines:** ~390`: an approximate count (`~`, `≈`, about, approx., circa) is a declaration too.
-_DECLARED = re.compile(r"(~|≈|(?:about|approx\.?|approximately|circa|ca\.)\s)?\s*(\d{1,3}(?:,\d{3})+(?!\d)|\d+)", re.IGNORECASE)
+_DECLARED = re.compile(rf"(~|≈|(?:about|approx\.?|approximately|circa|ca\.)\s)?\s*({_COUNT})", re.IGNORECASE)
 APPROX_SLACK = 0.10  # an approximate count passes within this share of the real one (5 lines at least)
 _CLAIM = re.compile(r"≤|<=|(?:within|under)\s+(?:the\s+)?(?:[\w.]+\s+)?limit|compliant", re.IGNORECASE)
 _YES = re.compile(r"✅|\byes\b|\btrue\b", re.IGNORECASE)

@@ -103,19 +103,24 @@ _SHAPES = {"plugins": (list, dict), "extra_css": (list,), "extra_javascript": (l
 _OPTION_SHAPES = {"checker_config": str, "pages_dir": str, "on_violation": str, "nav": bool, "cache": bool, "parallel": bool}
 
 
-def check_shapes(config: dict, options: dict, where: object) -> None:
-    """Refuse, in one line, the mkdocs.yml values of a type the export cannot use."""
-    def kind(value) -> str:
-        return _NAMES.get(type(value), "value of another type")
+def _kind(value: object) -> str:
+    return _NAMES.get(type(value), "value of another type")
 
+
+def check_shapes(config: dict, where: object) -> None:
+    """Refuse, in one line, the mkdocs.yml values of a type the export cannot use."""
     for key, shapes in _SHAPES.items():
         value = config.get(key)
         if value is not None and not isinstance(value, shapes):
-            raise ExportError(f"{where}: `{key}` must be a {' or '.join(_NAMES[s] for s in shapes)}, not a {kind(value)}")
+            raise ExportError(f"{where}: `{key}` must be a {' or '.join(_NAMES[s] for s in shapes)}, not a {_kind(value)}")
+
+
+def check_options(options: dict, where: object) -> None:
+    """Refuse, in one line, a sima plugin option of the wrong type (as MkDocs would)."""
     for key, shape in _OPTION_SHAPES.items():
         value = options.get(key)
         if value is not None and not isinstance(value, shape):
-            raise ExportError(f"{where}: sima plugin: `{key}` must be a {_NAMES[shape]}, not a {kind(value)}")
+            raise ExportError(f"{where}: sima plugin: `{key}` must be a {_NAMES[shape]}, not a {_kind(value)}")
 
 
 def sima_options(config: dict) -> dict:
@@ -324,9 +329,9 @@ def export(
     config = read_mkdocs(mkdocs_file) if mkdocs_file is not None else {}
     if mkdocs_file is not None:
         project = mkdocs_file.resolve().parent
-    check_shapes(config, {}, mkdocs_file)
+    check_shapes(config, mkdocs_file)
     options = sima_options(config)
-    check_shapes(config, options, mkdocs_file)
+    check_options(options, mkdocs_file)
     mode = on_violation or options.get("on_violation") or "fail"
     if mode not in MODES:
         raise ExportError(f"{mkdocs_file}: sima plugin: on_violation must be one of {', '.join(MODES)}, not {mode!r}")
