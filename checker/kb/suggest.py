@@ -171,9 +171,9 @@ class Suggester:
             for w in ws & want:
                 seen[w] += 1
 
-        def score(rel: str) -> tuple[int, float]:
-            shared = words.get(rel, _words(posixpath.basename(rel))) & want
-            return len(shared), sum(1 / seen[w] for w in shared if seen[w])
+        def score(rel: str) -> tuple[int, float]:  # every file scored is in `pool`, so seen[w] >= 1
+            shared = words[rel] & want
+            return len(shared), sum(1 / seen[w] for w in shared)
 
         floor = score(owner)[0]
         best, best_score = None, (floor, float("inf"))
